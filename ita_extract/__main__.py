@@ -1,0 +1,3 @@
+from ita_extract.cli import main
+
+main()

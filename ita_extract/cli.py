@@ -1,0 +1,257 @@
+"""The ``ita`` command: a thin layer over the library; each command calls one function.
+
+Data goes to stdout and files; progress and one-line errors to stderr. Exit codes:
+0 all good, 1 some inputs failed (or a floor was missed), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ita_extract import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="ita-extract: Thai government news about the ITA integrity assessment → SQLite.\n\n"
+    "Example:\n\n    ita extract gold/docs --db ita.db --jsonl ita.jsonl",
+)
+err = Console(stderr=True, highlight=False)
+
+DEFAULT_GOLD = Path("gold")
+# Show a progress bar only when there is enough work for it to be worth watching.
+PROGRESS_MIN_FILES = 20
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ita-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """ita-extract: Thai government news about the ITA integrity assessment → SQLite."""
+
+
+def _progress(total: int) -> Progress | None:
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=err, transient=True)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help=".txt or .html files, or directories of them.", exists=True)],
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite file to write (created if absent).")] = None,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write one JSON object per document ('-' for stdout).")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = 100 * 2**20,
+) -> None:
+    """Extract ITA results, aggregates, officials and dates from article files.
+
+    The document id is the file stem. Inputs that cannot be read are reported one line
+    each on stderr and recorded in the failures table; the run goes on, and the exit code
+    is 1 when any input failed.
+
+    Example:
+
+        ita extract gold/docs --db ita.db --jsonl ita.jsonl
+    """
+    from ita_extract.pipeline import iter_input_files, run_extract
+
+    files = list(iter_input_files(paths))
+    out = None
+    if jsonl is not None:
+        out = sys.stdout if str(jsonl) == "-" else jsonl.open("w", encoding="utf-8")
+    progress = _progress(len(files))
+    task = None
+    if progress is not None:
+        progress.start()
+        task = progress.add_task("extracting", total=len(files))
+
+    def tick(_path: Path) -> None:
+        if progress is not None:
+            progress.advance(task)
+
+    def failed(f) -> None:
+        err.print(f"[red]failed[/red] {f.source}: {f.stage}: {f.message}", markup=True)
+
+    try:
+        summary = run_extract(files, db_path=db, jsonl=out, max_bytes=max_bytes, on_progress=tick,
+                              on_failure=failed, command_args={"paths": [str(p) for p in paths], "jsonl": str(jsonl) if jsonl else None})
+    finally:
+        if progress is not None:
+            progress.stop()
+        if out is not None and out is not sys.stdout:
+            out.close()
+    err.print(
+        f"{summary.documents} documents, {summary.results} results, {summary.aggregates} aggregates, "
+        f"{summary.officials} officials, {len(summary.failures)} failures" + (f" → {db}" if db else "")
+    )
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold directory (JSONL + docs/ + SHA256SUMS + floors.toml).")] = DEFAULT_GOLD,
+    pred: Annotated[Path | None, typer.Option("--pred", help="Score this JSONL instead of running extraction.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="List every missed and spurious item per document.")] = False,
+    update_floors: Annotated[bool, typer.Option("--update-floors", help="Pin the floors to what is measured now.")] = False,
+    allow_lower: Annotated[bool, typer.Option("--allow-lower-floors", help="Let --update-floors lower a floor.")] = False,
+) -> None:
+    """Score extraction against the gold annotations; exit 1 when a figure is below its floor.
+
+    Matching follows gold/GUIDELINES.md: results on agency, score and assessment;
+    aggregates on metric, value and tier; officials on name. Floors are pinned in
+    gold/floors.toml; lowering one needs --update-floors --allow-lower-floors.
+
+    Example:
+
+        ita evaluate gold --details
+    """
+    from ita_extract import evaluate as ev
+    from ita_extract.errors import GoldError
+    from ita_extract.pipeline import extract_paths
+
+    try:
+        scores_all, scores_seeds = ev.run_evaluation(gold, pred, extract=extract_paths)
+    except GoldError as e:
+        err.print(f"gold does not validate: {e}")
+        raise typer.Exit(2) from None
+    floors_path = gold / "floors.toml"
+    if update_floors:
+        try:
+            changes = ev.update_floors(floors_path, ev.measured_figures(scores_all, scores_seeds), allow_lower=allow_lower)
+        except ValueError as e:
+            err.print(str(e))
+            raise typer.Exit(1) from None
+        for line in changes:
+            err.print(f"floor {line}")
+    if as_json:
+        print(json.dumps({"all": scores_all.to_dict(), "seeds": scores_seeds.to_dict()}, ensure_ascii=False, indent=1))
+    else:
+        print(ev.format_report(scores_all, scores_seeds))
+        if details:
+            print(json.dumps(scores_all.to_dict().get("details", {}), ensure_ascii=False, indent=1))
+    below = ev.check_floors(scores_all, scores_seeds, ev.load_floors(floors_path)) if floors_path.exists() else []
+    for line in below:
+        err.print(f"below floor: {line}")
+    if below:
+        raise typer.Exit(1)
+
+
+@app.command()
+def crawl(
+    source: Annotated[str, typer.Argument(help="A pipeline name in pipelines/ (thaigov, thaigov-corpus, prd, nacc-itas, provincial) or a TOML path.")],
+    since: Annotated[str | None, typer.Option(help="Only articles on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles on or before this date (YYYY-MM-DD).")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after fetching this many pages.")] = None,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file: crawl state, raw pages and events.")] = Path("ita.db"),
+    live: Annotated[bool, typer.Option("--live", help="Fetch thaigov.go.th itself instead of Wayback captures (its terms forbid scraping).")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Refetch pages already fetched, with conditional requests.")] = False,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Point the source at another host or directory (mirrors, tests).")] = None,
+) -> None:
+    """Discover, fetch politely, parse and extract articles from a news source.
+
+    Re-running continues where the last run stopped and fetches nothing already fetched.
+
+    Example:
+
+        ita crawl nacc-itas --since 2023-01-01 --max-pages 50 --db ita.db
+    """
+    from ita_extract.sources.crawl import crawl as run_crawl
+
+    stats = run_crawl(source, db_path=db, since=_date(since), until=_date(until), max_pages=max_pages,
+                      live=live, refresh=refresh, base_url=base_url, progress=sys.stderr.isatty())
+    err.print(str(stats))
+    if getattr(stats, "failed", 0):
+        raise typer.Exit(1)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Page URLs.")],
+    source: Annotated[str | None, typer.Option(help="Pipeline whose selectors to use (default: by URL, else generic).")] = None,
+) -> None:
+    """Fetch pages politely and print each parsed article as JSON.
+
+    Example:
+
+        ita fetch https://itas.nacc.go.th/home/detailnews/123
+    """
+    from ita_extract.errors import ItaError
+    from ita_extract.sources.crawl import fetch_and_parse
+
+    failed = 0
+    for url in urls:
+        try:
+            article = fetch_and_parse(url, source=source)
+        except ItaError as e:
+            err.print(f"failed {url}: {e}")
+            failed += 1
+            continue
+        print(article.model_dump_json())
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Thai text to find (3 characters or more).")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+    limit: Annotated[int, typer.Option(help="Most rows to show.")] = 20,
+) -> None:
+    """Full-text search over the stored articles (Thai substring search).
+
+    Example:
+
+        ita search "สำนักงานอุตสาหกรรม" --db ita.db
+    """
+    from ita_extract import store
+
+    for row in store.search(store.open_db(db), query, limit=limit):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of one `ita extract --jsonl` line.
+
+    Example:
+
+        ita schema > document.schema.json
+    """
+    from ita_extract.models import document_json_schema
+
+    print(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

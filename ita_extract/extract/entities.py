@@ -1,0 +1,332 @@
+"""Entity mentions found by rule: AGENCY, PERSON, POSITION, TIER, FISCAL_YEAR, DATE, NUMBER.
+
+Thai is written without spaces between words, and spaCy's token-based matchers miss
+names whose boundaries do not fall on PyThaiNLP token boundaries. So the rules here work
+on characters (regexes built from the lexicon data files) and the spaCy component in
+``nlp.py`` projects their spans onto the tokens. Every mention keeps its char offsets.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ita_extract.extract.lexicon import Lexicon, load_lexicon
+from ita_extract.thai.dates import find_dates, find_years
+from ita_extract.thai.numbers import find_numbers
+
+THAI = "\u0e00-\u0e7f"
+# A Thai abbreviation: one to four consonants then a dot, repeated (ป.ป.ช., สอจ., ก.พ.ร.).
+ABBR_RE = rf"[ก-ฮ]{{1,5}}\.(?:[ก-ฮ]{{1,4}}\.)*"
+
+
+@dataclass(frozen=True)
+class Mention:
+    label: str
+    start: int
+    end: int
+    text: str
+    value: object = None
+    attrs: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Person:
+    honorific: str
+    name: str
+    start: int
+    end: int
+    position: str | None
+    position_start: int | None
+    position_end: int | None
+
+
+class Patterns:
+    """The lexicon compiled into regexes, once per process."""
+
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        agency_stop = "|".join(
+            re.escape(w) for w in sorted(lex.cue("agency", "stop"), key=len, reverse=True)
+        )
+        self.agency_stop = re.compile(agency_stop)
+        self.agency_core = re.compile(rf"(?:{lex.agency_alt})[{THAI}A-Za-z0-9.ฯ]*")
+        self.company = re.compile(
+            rf"(?:บริษัท|บมจ\.)\s?[^\n]{{1,70}}?จำกัด(?:\s?\(มหาชน\))?"
+        )
+        self.province = re.compile(rf"(?:{lex.province_alt})")
+        self.abbr_chunk = re.compile(rf"\s?({ABBR_RE})")
+        self.known_abbr = re.compile(
+            rf"(?<![{THAI}A-Za-z.])(?:{'|'.join(re.escape(a) for a in sorted(lex.abbreviations, key=len, reverse=True))})"
+        )
+        self.person = re.compile(
+            rf"(?P<hon>{lex.honorific_alt})\s?(?P<given>[{THAI}]{{2,30}})\s(?P<family>(?:ณ\s)?[{THAI}]{{2,40}})"
+        )
+        self.position_head = re.compile(rf"(?:{lex.position_alt})")
+        self.not_name = re.compile(
+            rf"(?:{'|'.join(re.escape(w) for w in lex.cue('person', 'not_name'))})"
+        )
+        tiers = "|".join(
+            re.escape(t) for t in sorted(lex.tiers, key=len, reverse=True)
+        )
+        # "ระดับ AA", "ระดับ “ผ่านดี”", "(ระดับ AA)", "เกรด A". A letter tier must not run on
+        # into a Latin word; ผ่าน must not be ผ่านเกณฑ์/ผ่านการ.
+        self.tier = re.compile(
+            rf"(?:ระดับ|เกรด)\s?(?:ผลการประเมิน\s?)?(?:ที่\s?)?[“\"'‘]?\s?(?P<tier>{tiers})(?![A-Za-z])(?!เกณฑ์|การ|ค่า)\s?[”\"'’]?"
+        )
+        self.moral_tier = re.compile(
+            r"(?:ระดับที่\s?(?P<level>[123])\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม)"
+            r"|ระดับที่\s?2\s?(?P<tier2>องค์กรคุณธรรม)"
+        )
+        self.generic_agency = set(lex.cue("agency", "generic"))
+        self.assessor = re.compile(
+            "|".join(re.escape(w) for w in lex.cue("agency", "assessor"))
+        )
+        self.definition = re.compile(
+            rf"\(\s?(?P<abbr>{ABBR_RE}|[{THAI}]{{2,8}}|[A-Z]{{2,8}})\s?(?:หรือ\s?[A-Za-z{THAI}.]{{2,10}}\s?)?\)"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    return Patterns(load_lexicon())
+
+
+# --- agencies -------------------------------------------------------------------------
+
+def _trim_agency(name: str, pat: Patterns) -> str:
+    """Cut an agency name glued to the verb after it (Thai has no spaces between words)."""
+    head = re.match(rf"(?:{pat.lex.agency_alt})", name)
+    skip = len(head.group(0)) + 2 if head else 2
+    m = pat.agency_stop.search(name, skip)
+    if m:
+        name = name[: m.start()]
+    return name
+
+
+def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> list[Mention]:
+    """Agency mentions, each with its canonical name in ``value`` (abbreviations expanded)."""
+    pat = patterns()
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in pat.company.finditer(text):
+        name = re.sub(r"\s+", " ", m.group(0))
+        found.append(Mention("AGENCY", m.start(), m.end(), m.group(0), name))
+        taken.append((m.start(), m.end()))
+    for m in pat.agency_core.finditer(text):
+        start = m.start()
+        if not free(start, m.end()):
+            continue
+        # "และศูนย์..." in a list: the conjunction is not part of the name.
+        name = _trim_agency(m.group(0), pat)
+        end = start + len(name)
+        # continuation chunks: "สำนักงาน ป.ป.ช.", "... จังหวัดขอนแก่น", "... (มหาชน)"
+        while True:
+            rest = text[end:]
+            if name.endswith(("สำนักงาน", "คณะกรรมการ", "กรม")) or name in ("สำนักงาน",):
+                a = pat.abbr_chunk.match(rest)
+                if a:
+                    name = name + " " + a.group(1) if rest.startswith(" ") else name + a.group(1)
+                    end += a.end()
+                    continue
+            p = re.match(rf"\s(จังหวัด(?:{pat.lex.province_alt}))", rest)
+            if p and "จังหวัด" not in name:
+                name = name + " " + p.group(1)
+                end += p.end()
+                continue
+            break
+        if name.startswith("จังหวัด") and not pat.province.match(name, len("จังหวัด")):
+            continue
+        if name in pat.generic_agency or len(name) < 5:
+            continue
+        if not free(start, end):
+            continue
+        canonical = _expand(name, text, end, abbreviations or {})
+        found.append(Mention("AGENCY", start, end, text[start:end], canonical))
+        taken.append((start, end))
+    table = dict(pat.lex.abbreviations)
+    table.update(abbreviations or {})
+    for abbr in sorted(table, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![{THAI}A-Za-z.]){re.escape(abbr)}", text):
+            if not free(m.start(), m.end()):
+                continue
+            canonical = _expand(abbr, text, m.end(), table)
+            found.append(Mention("AGENCY", m.start(), m.end(), abbr, canonical, {"abbr": True}))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda x: x.start)
+    return found
+
+
+def _expand(name: str, text: str, end: int, table: dict[str, str]) -> str:
+    """Canonical agency name: an abbreviation expanded (``สอจ.ตราด`` → full name + province)."""
+    full = table.get(name)
+    if full is None:
+        return name
+    if full.endswith("จังหวัด"):
+        p = patterns().province.match(text, end + (1 if text[end:end + 1] == " " else 0))
+        if p:
+            return full + p.group(0)
+    return full
+
+
+def document_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations the article defines itself: ``ชื่อเต็ม (ตัวย่อ)`` right after a name."""
+    pat = patterns()
+    table: dict[str, str] = {}
+    for d in pat.definition.finditer(text):
+        abbr = d.group("abbr")
+        before = text[max(0, d.start() - 160): d.start()].rstrip()
+        # the name ends right before "(": take the last agency that ends there
+        cands = [m for m in find_agencies_plain(before) if m.end >= len(before) - 1]
+        if cands:
+            table.setdefault(abbr, cands[-1].value)
+    return table
+
+
+def find_agencies_plain(text: str) -> list[Mention]:
+    """Head-based agency mentions only, no abbreviation table (for definitions)."""
+    pat = patterns()
+    out = []
+    for m in pat.company.finditer(text):
+        out.append(Mention("AGENCY", m.start(), m.end(), m.group(0), re.sub(r"\s+", " ", m.group(0))))
+    for m in pat.agency_core.finditer(text):
+        name = m.group(0)
+        if name in pat.generic_agency or len(name) < 5:
+            continue
+        out.append(Mention("AGENCY", m.start(), m.end(), name, name))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def is_assessor(name: str) -> bool:
+    return bool(patterns().assessor.search(name))
+
+
+# --- people ---------------------------------------------------------------------------
+
+def find_people(text: str) -> list[Person]:
+    """Honorific + given name + family name, with the position written next to the name."""
+    pat = patterns()
+    people: list[Person] = []
+    for m in pat.person.finditer(text):
+        given, family = m.group("given"), m.group("family")
+        # "นายกรัฐมนตรี", "นายอำเภอ": a position head, not an honorific + name.
+        head = pat.position_head.match(text, m.start())
+        if head and head.end() > m.start("given"):
+            continue
+        if pat.not_name.match(family):
+            continue
+        if pat.position_head.match(family) or pat.position_head.match(given):
+            continue
+        position, ps, pe = _position_after(text, m.end(), pat)
+        if position is None:
+            position, ps, pe = _position_before(text, m.start(), pat)
+        people.append(
+            Person(m.group("hon"), f"{given} {family}", m.start(), m.end(), position, ps, pe)
+        )
+    return people
+
+
+_ORG_CONTINUATION = ("กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
+                     "ธนาคาร", "ศูนย์", "สถาบัน", "องค์การ", "การ", "กอง", "เทศบาล", "อำเภอ",
+                     "บรรษัท", "กองทุน", "สภา", "คณะกรรมการ")
+
+
+def _position_after(text: str, end: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
+    m = re.match(r"\s?", text[end:])
+    start = end + (m.end() if m else 0)
+    if not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:]):
+        return None, None, None
+    chunks = _chunks(text, start)
+    if not chunks:
+        return None, None, None
+    s0, e0 = chunks[0]
+    first = _trim_position(text[s0:e0], pat)
+    parts = [first]
+    pos_end = s0 + len(first)
+    if len(first) < e0 - s0:  # the chunk ran into a verb: the position ends there
+        return " ".join(parts), start, pos_end
+    for s, e in chunks[1:4]:
+        chunk = text[s:e]
+        if pat.person.match(text, s) or pat.position_head.match(chunk):
+            break
+        if chunk.startswith(_ORG_CONTINUATION):
+            trimmed = _trim_position(chunk, pat)
+            parts.append(trimmed)
+            pos_end = s + len(trimmed)
+            if len(trimmed) < len(chunk):
+                break
+            continue
+        if re.fullmatch(ABBR_RE, chunk) and not re.match(r"\s?\d", text[e:]):
+            parts.append(chunk)
+            pos_end = e
+            continue
+        break
+    return " ".join(parts), start, pos_end
+
+
+def _position_before(text: str, start: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
+    """"ผู้ว่าราชการจังหวัดขอนแก่น นายไกรสร ..." — the position written just before a name."""
+    before = text[max(0, start - 80): start]
+    m = re.search(r"(\S+)\s$", before)
+    if not m:
+        return None, None, None
+    chunk = m.group(1)
+    if pat.position_head.match(chunk) and len(chunk) > 4:
+        s = start - len(before) + m.start(1)
+        return chunk, s, s + len(chunk)
+    return None, None, None
+
+
+def _chunks(text: str, start: int) -> list[tuple[int, int]]:
+    """Space-delimited chunks on the same line from ``start``."""
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s,]+", text[start:line_end])][:6]
+
+
+def _trim_position(chunk: str, pat: Patterns) -> str:
+    head = pat.position_head.match(chunk)
+    skip = head.end() if head else 0
+    m = re.search(r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ)", chunk[skip:])
+    if m and m.start() > 0:
+        return chunk[: skip + m.start()]
+    return chunk.rstrip("(")
+
+
+# --- tiers, years, dates, numbers -----------------------------------------------------
+
+def find_tiers(text: str) -> list[Mention]:
+    """Tier mentions: ITA letter or word tiers, and the moral-organisation levels."""
+    pat = patterns()
+    out = []
+    for m in pat.tier.finditer(text):
+        out.append(Mention("TIER", m.start(), m.end(), m.group(0), m.group("tier"), {"kind": "ITA"}))
+    for m in pat.moral_tier.finditer(text):
+        tier = m.group("tier") or m.group("tier2")
+        out.append(Mention("TIER", m.start(), m.end(), m.group(0), tier, {"kind": "MORAL_ORG"}))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def find_fiscal_years(text: str) -> list[Mention]:
+    return [
+        Mention("FISCAL_YEAR", y.start, y.end, y.text, y.year_be, {"fiscal": y.fiscal})
+        for y in find_years(text)
+    ]
+
+
+def find_date_mentions(text: str) -> list[Mention]:
+    return [Mention("DATE", d.start, d.end, d.text, d.date, {"placeholder": d.placeholder}) for d in find_dates(text)]
+
+
+def find_number_mentions(text: str) -> list[Mention]:
+    return [
+        Mention("NUMBER", n.start, n.end, n.text, n.value, {"percent": n.percent, "approx": n.approx})
+        for n in find_numbers(text)
+    ]

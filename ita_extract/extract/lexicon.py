@@ -1,0 +1,137 @@
+"""Gazetteers and cue lists, loaded once from the data files in ``lexicon/``.
+
+The rules in this package read only what is here; adding an honorific, a position
+head, an abbreviation or a cue word is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from pythainlp.corpus import provinces
+
+LEXICON = resources.files("ita_extract.extract") / "lexicon"
+
+
+def _lines(name: str) -> list[str]:
+    text = (LEXICON / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation that prefers the longest word (regex alternation is ordered)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Tier:
+    written: str
+    band: str
+    min_score: float
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    honorifics: tuple[str, ...]
+    position_heads: tuple[str, ...]
+    agency_heads: tuple[str, ...]
+    abbreviations: dict[str, str]
+    tiers: dict[str, Tier]
+    provinces: tuple[str, ...]
+    cues: dict
+
+    def cue(self, section: str, key: str) -> list[str]:
+        return list(self.cues[section][key])
+
+    def cue_re(self, section: str, key: str) -> re.Pattern[str]:
+        """The cue list as one compiled alternation (cached)."""
+        key_ = (section, key)
+        if key_ not in _CUE_RES:
+            _CUE_RES[key_] = re.compile(_alternation(self.cue(section, key)))
+        return _CUE_RES[key_]
+
+    @functools.cached_property
+    def honorific_alt(self) -> str:
+        return _alternation(list(self.honorifics))
+
+    @functools.cached_property
+    def position_alt(self) -> str:
+        return _alternation(list(self.position_heads))
+
+    @functools.cached_property
+    def agency_alt(self) -> str:
+        return _alternation(list(self.agency_heads))
+
+    @functools.cached_property
+    def province_alt(self) -> str:
+        return _alternation(list(self.provinces))
+
+    def tier_band(self, tier: str | None) -> str | None:
+        """The NACC letter band a written tier stands for (``ผ่านดีเยี่ยม`` → ``AA``)."""
+        if tier is None:
+            return None
+        t = self.tiers.get(tier.strip())
+        return t.band if t else None
+
+    def derive_tier(self, score: float) -> str:
+        """NACC bands: AA ≥ 95, A ≥ 85, B ≥ 75, C ≥ 65, D ≥ 55, E ≥ 50, F below."""
+        bands = sorted(
+            {(t.min_score, t.band) for t in self.tiers.values()}, reverse=True
+        )
+        for minimum, band in bands:
+            if score >= minimum:
+                return band
+        return bands[-1][1]
+
+
+_CUE_RES: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _tiers() -> dict[str, Tier]:
+    tiers = {}
+    for line in _lines("tiers.tsv"):
+        written, band, minimum = line.split("\t")
+        tiers[written] = Tier(written, band, float(minimum))
+    return tiers
+
+
+def _abbreviations() -> dict[str, str]:
+    table = {}
+    for line in _lines("abbreviations.tsv"):
+        abbr, expansion = line.split("\t")
+        table[abbr.strip()] = expansion.strip()
+    return table
+
+
+def _provinces() -> tuple[str, ...]:
+    names = {p["name_th"] for p in provinces(details=True)}
+    # Bangkok is written both ways in news.
+    names |= {"กรุงเทพฯ", "กรุงเทพมหานคร"}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The lexicon, read once per process."""
+    return Lexicon(
+        honorifics=tuple(_lines("honorifics.txt")),
+        position_heads=tuple(_lines("positions.txt")),
+        agency_heads=tuple(_lines("agency_heads.txt")),
+        abbreviations=_abbreviations(),
+        tiers=_tiers(),
+        provinces=_provinces(),
+        cues=tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8")),
+    )
+
+
+def custom_words() -> list[str]:
+    """Words the tokeniser must keep whole: agency and position heads, honorifics,
+    abbreviations and provinces (newmm/nlpo3 split names like แพทองธาร otherwise)."""
+    lex = load_lexicon()
+    words = set(lex.position_heads) | set(lex.agency_heads) | set(lex.honorifics)
+    words |= set(lex.abbreviations) | set(lex.provinces)
+    return sorted(w for w in words if " " not in w)

@@ -1,0 +1,83 @@
+"""Which parts of an article extraction reads.
+
+A short article is read whole. A long multi-topic one (cabinet-meeting summaries run past
+100,000 characters) is read only around the paragraphs that mention the assessment: the
+numbered item ("13. เรื่อง ...") that holds the mention, or a few paragraphs around it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.extract.relations import Passage
+
+# Articles up to this size are analysed whole: news items are 2-15k characters, digests
+# and cabinet summaries 100k-550k.
+WHOLE_ARTICLE_MAX = 20_000
+# Paragraphs kept around a mention when no item heading bounds it.
+CONTEXT_LINES = 3
+# An item of a cabinet summary or digest: "13. เรื่อง ...", "๑๓. เรื่อง", "18. ..." at line start.
+ITEM_HEADING = re.compile(r"^\s*\d{1,3}\s?\.\s*(?:เรื่อง|\S)", re.M)
+# An item runs at most this many lines, so a missing next heading cannot swallow the rest.
+MAX_ITEM_LINES = 80
+
+
+def topic_re() -> re.Pattern[str]:
+    lex = load_lexicon()
+    words = lex.cue("topic", "ita") + lex.cue("topic", "moral_org")
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def is_relevant(text: str) -> bool:
+    return bool(topic_re().search(text))
+
+
+def select_passages(text: str) -> list[Passage]:
+    """The spans of ``text`` to analyse, in order, not overlapping."""
+    if not text.strip():
+        return []
+    if len(text) <= WHOLE_ARTICLE_MAX:
+        return [Passage(0, len(text))] if is_relevant(text) else []
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    headings = [i for i, ln in enumerate(lines) if ITEM_HEADING.match(ln) and re.match(r"^\s*\d{1,3}\s?\.\s*เรื่อง", ln)]
+    topic = topic_re()
+    spans: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if not topic.search(line):
+            continue
+        if headings and re.match(r"^\s*\d{1,3}\s?\.\s*เรื่อง", line) and _is_toc_line(lines, i, headings):
+            continue  # a table-of-contents entry repeats the item's title only
+        prev_heads = [h for h in headings if h <= i]
+        next_heads = [h for h in headings if h > i]
+        if prev_heads and i - prev_heads[-1] <= MAX_ITEM_LINES:
+            lo = prev_heads[-1]
+        else:
+            lo = max(0, i - CONTEXT_LINES)
+        hi = min(next_heads[0] if next_heads else len(lines), lo + MAX_ITEM_LINES, len(lines))
+        if hi <= i:
+            hi = min(len(lines), i + CONTEXT_LINES + 1)
+        spans.append((lo, hi))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    out = []
+    for lo, hi in merged:
+        start = starts[lo]
+        end = starts[hi - 1] + len(lines[hi - 1])
+        out.append(Passage(start, end))
+    return out
+
+
+def _is_toc_line(lines: list[str], i: int, headings: list[int]) -> bool:
+    """A heading whose next line is also a heading belongs to the table of contents."""
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j in headings

@@ -1,0 +1,488 @@
+"""Relations: agency ↔ score ↔ tier ↔ fiscal year (results), and group figures (aggregates).
+
+Each number in a relevant passage is classified by the words around it, the way Thai
+official news writes them:
+
+- ``... จำนวน 59 หน่วยงาน`` after ``เข้ารับการประเมิน`` → count_assessed; after a tier → count_tier;
+- ``ค่าเฉลี่ย ... 87.57 คะแนน`` → average; ``ลำดับที่ 29`` → rank; ``ผู้มีส่วนได้ส่วนเสีย 608.990 คน`` → participants;
+- ``N คะแนน`` otherwise is a score, unless it is a target (``ไม่น้อยกว่า``, ``ขึ้นไป``), a change
+  (``เพิ่มขึ้น``, ``สูงกว่า``) or a sub-score (``ตัวชี้วัด``, ``OIT``);
+- a score belongs to the agency written just before it, or to every agency of a list
+  that ends right before it ("A B C 95 คะแนน");
+- a tier is the one written with the score, or the one that heads the list ("ระดับ AA ... ได้แก่").
+
+Windows are in characters; each bound is named with its reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ita_extract.extract.entities import (
+    Mention,
+    Person,
+    document_abbreviations,
+    find_agencies,
+    find_date_mentions,
+    find_fiscal_years,
+    find_number_mentions,
+    find_people,
+    find_tiers,
+    is_assessor,
+    patterns,
+)
+from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.models import Aggregate, Evidence, Result
+
+# How far back a cue word may stand from the number it qualifies. Thai clauses that
+# qualify a figure ("ค่าเฉลี่ยความโปร่งใสทั้งประเทศอยู่ที่ 87.57") run to about 60 characters.
+CUE_WINDOW = 70
+# A target/change word qualifies the number right after it ("ไม่น้อยกว่า 85", "เพิ่มขึ้น 3.74").
+NEAR_WINDOW = 22
+# Agencies of one list sharing one score are separated only by spaces, commas, "และ" or
+# list numbers; anything longer ends the list.
+LIST_GLUE = re.compile(r"^[\s,]*(?:และ|หรือ)?[\s,]*(?:\(?\d{1,3}[).]\s?)?[\s,]*(?:และ)?\s*$")
+# A subject sentence ("บสย. ... คว้าคะแนน ... 97.59 คะแนน") seldom runs longer than this.
+SUBJECT_WINDOW = 320
+# A tier written after the score ("97.10 หรือ ระดับ AA") is at most this far.
+TIER_AFTER_WINDOW = 40
+# A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
+YEAR_AFTER_WINDOW = 90
+# A score is out of 100.
+MAX_SCORE = 100.0
+
+LIST_TRIGGER = re.compile(r"ได้แก่|ดังนี้|ประกอบด้วย|มีดังนี้")
+SCORE_UNIT_AFTER = re.compile(r"^\s?คะแนน")
+SCORE_LEAD_BEFORE = re.compile(
+    r"(?:คะแนน|ผลการประเมิน|ค่าคะแนน)(?:รวม|เฉลี่ย|ประเมิน|ที่ได้|ทั้งสิ้น|อยู่ที่|เท่ากับ|ได้|คือ|ของ|\s|[A-Za-z()])*$"
+)
+TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|คะแนน\s?)*(?:ระดับ|เกรด)")
+COUNT_UNIT = re.compile(r"^\s?(?:หน่วยงาน|แห่ง|องค์กร|ส่วนราชการ|อปท\.|สถานี|โรงเรียน|อำเภอ|จังหวัด)")
+PEOPLE_UNIT = re.compile(r"^\s?(?:คน|ราย)")
+PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
+RANK_BEFORE = re.compile(r"(?:ลำดับที่|อันดับที่|อันดับ|ลำดับ)\s?$")
+COUNT_TIER_GAP = re.compile(
+    r"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:มี|รวม|ได้|จำนวน|ทั้งหมด|ทั้งสิ้น|\s)*$"
+)
+YEAR_RANGE = re.compile(r"^\s?(?:-|–|ถึง)\s?(?:พ\.ศ\.)?\s?\d")
+THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
+
+
+@dataclass
+class Passage:
+    """A span of the article text that extraction analyses."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Found:
+    results: list[tuple[Result, int]]
+    aggregates: list[tuple[Aggregate, int]]
+    people: list[Person]
+
+
+class Context:
+    """Mentions of one passage and lookups on them (offsets are into the whole text)."""
+
+    def __init__(self, text: str, passage: Passage, abbreviations: dict[str, str]):
+        self.text = text
+        self.start = passage.start
+        ptext = text[passage.start : passage.end]
+        off = passage.start
+
+        def shift(ms):
+            return [
+                Mention(m.label, m.start + off, m.end + off, m.text, m.value, m.attrs) for m in ms
+            ]
+
+        self.people = [
+            Person(p.honorific, p.name, p.start + off, p.end + off, p.position,
+                   None if p.position_start is None else p.position_start + off,
+                   None if p.position_end is None else p.position_end + off)
+            for p in find_people(ptext)
+        ]
+        blocked = [(p.start, p.end) for p in self.people]
+        blocked += [(p.position_start, p.position_end) for p in self.people if p.position_start is not None]
+        self.blocked = blocked
+        self.agencies = [a for a in shift(find_agencies(ptext, abbreviations)) if not self._in_blocked(a)]
+        self.tiers = shift(find_tiers(ptext))
+        self.dates = shift(find_date_mentions(ptext))
+        self.years = [y for y in shift(find_fiscal_years(ptext)) if not self._target_year(y)]
+        numbers = shift(find_number_mentions(ptext))
+        taken = [(d.start, d.end) for d in self.dates] + [(y.start, y.end) for y in shift(find_fiscal_years(ptext))]
+        self.numbers = [
+            n for n in numbers
+            if not any(s < n.end and n.start < e for s, e in taken)
+            and not any(a.start < n.end and n.start < a.end for a in self.agencies)
+        ]
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def _in_blocked(self, m: Mention) -> bool:
+        return any(s <= m.start < e or s < m.end <= e for s, e in self.blocked)
+
+    def _target_year(self, y: Mention) -> bool:
+        lex = load_lexicon()
+        before = self.text[max(0, y.start - 45) : y.start]
+        after = self.text[y.end : y.end + 25]
+        if YEAR_RANGE.match(after) or re.search(r"(?:-|–|ถึง)\s?$", before[-4:]):
+            return True
+        return bool(lex.cue_re("fiscal_year", "target_before").search(before)) or bool(
+            lex.cue_re("fiscal_year", "target_after").match(after.lstrip())
+        )
+
+    def line_bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.line_starts, pos) - 1
+        s = self.line_starts[i]
+        e = self.text.find("\n", pos)
+        return s, (len(self.text) if e < 0 else e)
+
+    def sentence(self, start: int, end: int) -> Evidence:
+        """Evidence: the offsets and the clause around them (the paragraph, cut to ~300 chars)."""
+        ls, le = self.line_bounds(start)
+        s = max(ls, start - 150)
+        e = min(le, end + 150)
+        if s > ls:
+            sp = self.text.find(" ", s, start)
+            s = sp + 1 if sp >= 0 else s
+        if e < le:
+            sp = self.text.rfind(" ", end, e)
+            e = sp if sp > end else e
+        return Evidence(start=start, end=end, sentence=self.text[s:e].strip())
+
+
+# --- number classification ------------------------------------------------------------
+
+def _window_before(ctx: Context, n: Mention, prev_end: int, width: int) -> str:
+    ls, _ = ctx.line_bounds(n.start)
+    return ctx.text[max(ls, prev_end, n.start - width) : n.start]
+
+
+def _is_list_marker(ctx: Context, n: Mention) -> bool:
+    after = ctx.text[n.end : n.end + 2]
+    before = ctx.text[max(0, n.start - 6) : n.start]
+    return (n.value <= 50 and float(n.value).is_integer() and (after[:1] in (")", ".") and not after[1:2].isdigit())) or bool(
+        re.search(r"(?:ส่วนที่|ข้อที่|ข้อ|ครั้งที่|ที่)\s?$", before)
+    )
+
+
+def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
+    """(kind, number, info) for every number that is a figure: a result score or an aggregate."""
+    lex = load_lexicon()
+    out: list[tuple[str, Mention, dict]] = []
+    prev_end = 0
+    last_count: tuple[str, int] | None = None  # (metric, end) of the last pass/fail count
+    for n in ctx.numbers:
+        if _is_list_marker(ctx, n):
+            continue
+        text = ctx.text
+        after = text[n.end : n.end + 20]
+        near = _window_before(ctx, n, prev_end, NEAR_WINDOW)
+        wide = _window_before(ctx, n, prev_end, CUE_WINDOW)
+        info: dict = {}
+        kind = None
+        value = n.value
+        if COUNT_UNIT.match(after) and float(value).is_integer():
+            tier = _tier_just_before(ctx, n)
+            if tier is not None:
+                kind, info = "count_tier", {"tier": tier.value}
+            elif lex.cue_re("aggregate", "count_fail").search(wide):
+                kind = "count_fail"
+            elif lex.cue_re("aggregate", "count_pass").search(wide):
+                kind = "count_pass"
+            elif lex.cue_re("aggregate", "count_assessed").search(wide):
+                kind = "count_assessed"
+            if kind in ("count_pass", "count_fail"):
+                last_count = (kind, n.end)
+        elif n.attrs.get("percent"):
+            if lex.cue_re("not_result", "change_before").search(near):
+                kind = None
+            elif last_count and n.start - last_count[1] < 40 and PERCENT_OF_COUNT.search(text[last_count[1] : n.start]):
+                kind = "percent_pass" if last_count[0] == "count_pass" else "percent_fail"
+            elif lex.cue_re("aggregate", "count_fail").search(wide):
+                kind = "percent_fail"
+            elif lex.cue_re("aggregate", "count_pass").search(wide) and not lex.cue_re("not_result", "target_before").search(near):
+                kind = "percent_pass"
+        elif PEOPLE_UNIT.match(after):
+            if lex.cue_re("aggregate", "participants").search(wide) and not lex.cue_re("aggregate", "attendance").search(
+                text[max(0, n.start - 25) : n.start]
+            ):
+                kind = "participants"
+                value = _count_value(n)
+        elif RANK_BEFORE.search(text[max(0, n.start - 12) : n.start]) and float(value).is_integer():
+            if not re.search(r"จาก\s?(?:ลำดับ|อันดับ)", text[max(0, n.start - 16) : n.start]):
+                kind = "rank"
+        elif value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
+            _window_before(ctx, n, prev_end, 45)
+        ) and not lex.cue_re("not_result", "change_before").search(near):
+            kind = "average"
+        elif value <= MAX_SCORE and (
+            SCORE_UNIT_AFTER.match(after)
+            or SCORE_LEAD_BEFORE.search(text[max(0, n.start - 40) : n.start])
+            or TIER_AFTER.match(after)
+        ):
+            if lex.cue_re("aggregate", "average").search(wide):
+                kind = "average"
+            elif _is_target(ctx, n, near, after):
+                kind = None
+            elif lex.cue_re("not_result", "change_before").search(near):
+                kind = None
+            elif _is_subscore(ctx, n, wide):
+                kind = None
+            else:
+                kind = "score"
+        if kind is not None:
+            out.append((kind, n, {**info, "value": value}))
+            prev_end = n.end
+    return out
+
+
+def _count_value(n: Mention) -> float:
+    """A count of people written ``608.990`` is 608,990: a count cannot be fractional."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", n.text):
+        return float(n.text.replace(".", ""))
+    return n.value
+
+
+def _is_target(ctx: Context, n: Mention, near: str, after: str) -> bool:
+    lex = load_lexicon()
+    if lex.cue_re("not_result", "target_before").search(near):
+        return True
+    return bool(re.match(r"^\s?(?:คะแนน\s?)?(?:ขึ้นไป|ลงมา|เต็ม)", after))
+
+
+def _is_subscore(ctx: Context, n: Mention, wide: str) -> bool:
+    lex = load_lexicon()
+    m = None
+    for m in lex.cue_re("not_result", "subscore_before").finditer(wide):
+        pass
+    if m is None:
+        return False
+    # "ผลคะแนนรวมด้านคุณธรรม..." — an overall score named after the assessment, not a sub-score.
+    return not re.search(r"รวม|ภาพรวม|ทั้งสิ้น", wide[m.start() :]) and "คุณธรรมและความโปร่งใส" not in wide[m.start() : m.start() + 40]
+
+
+def _tier_just_before(ctx: Context, n: Mention) -> Mention | None:
+    for t in reversed(ctx.tiers):
+        if t.end <= n.start:
+            if n.start - t.end <= 45 and COUNT_TIER_GAP.match(ctx.text[t.end : n.start]):
+                return t
+            return None
+    return None
+
+
+# --- results ------------------------------------------------------------------------------
+
+def _agencies_for_score(ctx: Context, n: Mention, bound: int) -> list[Mention]:
+    ls, _ = ctx.line_bounds(n.start)
+    cands = [a for a in ctx.agencies if a.end <= n.start and a.start >= max(ls, bound) and not is_assessor(a.value)]
+    if not cands:
+        return []
+    last = cands[-1]
+    if n.start - last.end > SUBJECT_WINDOW:
+        return []
+    chosen = [last]
+    gap_to_score = ctx.text[last.end : n.start]
+    if len(gap_to_score) <= 25:
+        for a in reversed(cands[:-1]):
+            if LIST_GLUE.match(ctx.text[a.end : chosen[-1].start]):
+                chosen.append(a)
+            else:
+                break
+    return list(reversed(chosen))
+
+
+def _tier_for(ctx: Context, agency: Mention, n: Mention | None, list_tier: Mention | None) -> Mention | None:
+    lo = agency.start
+    hi = n.start if n else agency.end
+    for t in ctx.tiers:
+        if lo <= t.start and t.end <= hi + 1:
+            return t
+    if n is not None:
+        window_end = n.end + TIER_AFTER_WINDOW
+        for num in ctx.numbers:
+            if n.end < num.start < window_end:
+                window_end = num.start
+                break
+        for t in ctx.tiers:
+            if n.end <= t.start < window_end and TIER_AFTER.match(ctx.text[n.end : t.end]):
+                return t
+    return list_tier
+
+
+def _list_tier(ctx: Context, pos: int) -> Mention | None:
+    """The tier that heads a list the position is in: "ระดับ AA ... จำนวน 7 หน่วยงาน ได้แก่ ..."."""
+    ls, _ = ctx.line_bounds(pos)
+    seg = ctx.text[ls:pos]
+    triggers = list(LIST_TRIGGER.finditer(seg))
+    if not triggers:
+        return None
+    trig = ls + triggers[-1].start()
+    best = None
+    for t in ctx.tiers:
+        if ls <= t.start and t.end <= trig and trig - t.end <= 150:
+            best = t
+    return best
+
+
+YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
+YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)")
+
+
+def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> int | None:
+    """The assessment year of a figure: written right after it in the same clause
+    ("91.62 จากการประเมิน ITA ปี 2565"), else the last one before it in the paragraph."""
+    ls, le = ctx.line_bounds(start)
+    after = [y for y in ctx.years if end <= y.start <= min(le, end + YEAR_AFTER_WINDOW)]
+    if after:
+        between = ctx.text[end : after[0].start]
+        if YEAR_AFTER_CLAUSE.match(between) and not YEAR_AFTER_BREAK.search(between):
+            return after[0].value
+    before = [y for y in ctx.years if ls <= y.start and y.end <= start]
+    if before:
+        y = before[-1]
+        if THIS_YEAR.search(ctx.text[y.end : start]):
+            return doc_year
+        return y.value
+    return doc_year
+
+
+def _assessment(ctx: Context, pos: int, tier: Mention | None) -> str:
+    if tier is not None and tier.attrs.get("kind") == "MORAL_ORG":
+        return "MORAL_ORG"
+    ls, le = ctx.line_bounds(pos)
+    line = ctx.text[ls:le]
+    if "องค์กรคุณธรรม" in line and not re.search(r"ITA|คุณธรรมและความโปร่งใส", line):
+        return "MORAL_ORG"
+    return "ITA"
+
+
+def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_year: int | None,
+                 fallback_agency: Mention | None) -> list[tuple[Result, int]]:
+    lex = load_lexicon()
+    out: list[tuple[Result, int]] = []
+    bound = 0
+    prev_agency: Mention | None = None
+    for kind, n, info in classified:
+        if kind != "score":
+            continue
+        agencies = _agencies_for_score(ctx, n, bound)
+        if not agencies:
+            ls, _ = ctx.line_bounds(n.start)
+            near = [a for a in ctx.agencies if ls <= a.start and a.end <= n.start and not is_assessor(a.value)]
+            if near:
+                agencies = [near[-1]]
+            elif prev_agency is not None and ctx.line_bounds(prev_agency.start)[0] == ls:
+                agencies = [prev_agency]
+            elif fallback_agency is not None:
+                agencies = [fallback_agency]
+        bound = n.end
+        if not agencies:
+            continue
+        list_tier = _list_tier(ctx, agencies[0].start)
+        year = _fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
+        for a in agencies:
+            tier = _tier_for(ctx, agencies[-1], n, list_tier)
+            tier_value = tier.value if tier else None
+            derived = False
+            if tier_value is None:
+                tier_value, derived = lex.derive_tier(info["value"]), True
+            res = Result(
+                agency=a.value, assessment=_assessment(ctx, n.start, tier), score=info["value"],
+                tier=tier_value, tier_derived=derived, fiscal_year_be=year,
+                evidence=ctx.sentence(a.start, n.end),
+            )
+            out.append((res, a.start))
+        prev_agency = agencies[-1]
+    out.extend(_tier_lists(ctx, classified, doc_year))
+    return out
+
+
+def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Result, int]]:
+    """Lists of agencies under a tier with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่ A B C"."""
+    out: list[tuple[Result, int]] = []
+    scored = {n.start for k, n, _ in classified if k == "score"}
+    for trig in LIST_TRIGGER.finditer(ctx.text, ctx.start):
+        if trig.start() >= (ctx.agencies[-1].end if ctx.agencies else 0):
+            break
+        tier = _list_tier(ctx, trig.end())
+        if tier is None:
+            continue
+        items: list[Mention] = []
+        pos = trig.end()
+        for a in ctx.agencies:
+            if a.start < pos:
+                continue
+            if not LIST_GLUE.match(ctx.text[pos : a.start]):
+                break
+            items.append(a)
+            pos = a.end
+        if not items or any(items[0].start <= s <= pos + 20 for s in scored):
+            continue
+        year = _fiscal_year(ctx, trig.start(), trig.start(), doc_year)
+        for a in items:
+            out.append((Result(
+                agency=a.value, assessment=_assessment(ctx, trig.start(), tier), score=None,
+                tier=tier.value, tier_derived=False, fiscal_year_be=year,
+                evidence=ctx.sentence(a.start, a.end),
+            ), a.start))
+    return out
+
+
+# --- aggregates ------------------------------------------------------------------------
+
+SCOPE_WORDS = None
+
+
+def _scope(ctx: Context, n: Mention) -> str:
+    lex = load_lexicon()
+    ls, _ = ctx.line_bounds(n.start)
+    lo = max(ls, n.start - 160)
+    best: tuple[int, str] | None = None
+    for a in ctx.agencies:
+        if lo <= a.start and a.end <= n.start and not is_assessor(a.value):
+            best = (a.start, a.value)
+    words = sorted(lex.cue("scope", "words"), key=len, reverse=True)
+    seg = ctx.text[lo : n.start]
+    for m in re.finditer("|".join(re.escape(w) for w in words), seg):
+        if best is None or lo + m.start() > best[0]:
+            w = m.group(0)
+            if w in ("ทั้งประเทศ", "ระดับประเทศ", "ของประเทศ"):
+                w = "ประเทศ"
+            best = (lo + m.start(), w)
+    return best[1] if best else "ไม่ระบุ"
+
+
+def find_aggregates(ctx: Context, classified, doc_year: int | None) -> list[tuple[Aggregate, int]]:
+    out: list[tuple[Aggregate, int]] = []
+    for kind, n, info in classified:
+        if kind == "score":
+            continue
+        out.append((Aggregate(
+            scope=_scope(ctx, n), metric=kind, tier=info.get("tier"), value=info["value"],
+            fiscal_year_be=_fiscal_year(ctx, n.start, n.end, doc_year),
+            evidence=ctx.sentence(n.start, n.end),
+        ), n.start))
+    return out
+
+
+def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None = None) -> Found:
+    """Run the relation rules over the passages of one article."""
+    abbreviations = document_abbreviations(text) if passages else {}
+    results: list[tuple[Result, int]] = []
+    aggregates: list[tuple[Aggregate, int]] = []
+    people: list[Person] = []
+    for passage in passages:
+        ctx = Context(text, passage, abbreviations)
+        classified = classify_numbers(ctx)
+        doc_year = None
+        results += find_results(ctx, classified, doc_year, title_agency)
+        aggregates += find_aggregates(ctx, classified, doc_year)
+        people += ctx.people
+    return Found(results, aggregates, people)
+
+
+__all__ = ["Passage", "Found", "analyse", "patterns"]

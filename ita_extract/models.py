@@ -1,0 +1,130 @@
+"""The typed spine of the pipeline: one pydantic model per boundary between stages.
+
+    Page (fetch) → Article (parse) → DocumentRecord (extract) → rows (store)
+
+Every offset refers to ``Article.text``, the cleaned text (see ``ita_extract.thai.text``).
+``DocumentRecord`` serialises to the JSON shape of ``gold/GUIDELINES.md``; it adds fields
+(evidence, tier_derived) but never drops or renames the guideline's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Assessment = Literal["ITA", "MORAL_ORG"]
+Metric = Literal[
+    "average",
+    "rank",
+    "count_assessed",
+    "count_tier",
+    "count_pass",
+    "count_fail",
+    "percent_pass",
+    "percent_fail",
+    "participants",
+]
+METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
+
+
+class Evidence(BaseModel):
+    """Where a value was read: char offsets into the cleaned text, and its sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: str
+
+
+class Result(BaseModel):
+    """One assessed agency and what it got."""
+
+    agency: str
+    assessment: Assessment = "ITA"
+    score: float | None = None
+    tier: str | None = None
+    fiscal_year_be: int | None = None
+    tier_derived: bool = False
+    evidence: Evidence | None = None
+
+
+class Aggregate(BaseModel):
+    """A figure about a group of agencies (an average, a count, a rank...)."""
+
+    scope: str
+    metric: Metric
+    tier: str | None = None
+    value: float
+    fiscal_year_be: int | None = None
+    evidence: Evidence | None = None
+
+
+class Official(BaseModel):
+    """A named person with a public role."""
+
+    honorific: str | None = None
+    name: str
+    position: str | None = None
+    evidence: Evidence | None = None
+
+
+class Page(BaseModel):
+    """A fetched HTTP response, kept whole with its provenance."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str] = {}
+    fetched_at: dt.datetime
+    sha256: str
+    body: bytes = Field(repr=False)
+    encoding: str | None = None
+
+
+class Article(BaseModel):
+    """A parsed article: the text extraction reads, without page furniture."""
+
+    doc: str
+    url: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    published_evidence: Evidence | None = None
+    text: str = Field(repr=False, description="cleaned article text; all offsets refer to it")
+    source_path: str | None = None
+    source_sha256: str | None = None
+    source_format: Literal["txt", "html", "corpus", "crawl"] = "txt"
+    warnings: list[str] = []
+
+
+class DocumentRecord(BaseModel):
+    """What extraction found in one document (the guideline's JSON shape)."""
+
+    doc: str
+    url: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    event_date: dt.date | None = None
+    results: list[Result] = []
+    aggregates: list[Aggregate] = []
+    officials: list[Official] = []
+    notes: str | None = None
+    event_date_evidence: Evidence | None = None
+    warnings: list[str] = []
+
+
+class Failure(BaseModel):
+    """An input that did not make it through a stage, and why."""
+
+    doc: str | None = None
+    source: str
+    stage: Literal["read", "fetch", "parse", "extract", "store", "validate"]
+    error: str
+    message: str
+
+
+def document_json_schema() -> dict:
+    """JSON Schema of one JSONL line (predictions and gold share it)."""
+    return DocumentRecord.model_json_schema()

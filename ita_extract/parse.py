@@ -1,0 +1,185 @@
+"""Parse: raw input (text as scraped, or HTML) → Article, without the page furniture.
+
+Text inputs come in two shapes: the PyThaiNLP thaigov corpus format (line 1 the page
+title ``รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-<headline>``, a date line, the body, ``ที่มา : <url>``)
+and text scraped from other sites with menus and related-news blocks around the article.
+The published date is read only from the header lines before the body, so a date in
+a related-news block can never become it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from ita_extract.errors import BinaryInput, EmptyInput, InputTooLarge, NotThaiInput
+from ita_extract.models import Article, Evidence
+from ita_extract.thai.dates import find_dates
+from ita_extract.thai.text import clean_text
+
+# 100 MB: the largest thaigov article is 0.55 MB; anything far larger is not an article.
+MAX_INPUT_BYTES = 100 * 2**20
+# A header line (title, date, section name) is short; the body's first paragraph is not.
+HEADER_LINE_MAX = 200
+# Header lines looked at before the body starts.
+HEADER_LINES = 12
+THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
+# Control characters other than tab/newline/CR: a few make text binary.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+@functools.lru_cache(maxsize=1)
+def furniture() -> dict:
+    data = tomllib.loads((resources.files("ita_extract") / "furniture.toml").read_text("utf-8"))
+    data["_tail"] = re.compile(
+        r"^\s*(?:" + "|".join(re.escape(m) for m in data["tail_markers"]) + r")", re.M
+    )
+    data["_drop"] = {line.strip() for line in data["drop_lines"]}
+    data["_source"] = re.compile(data["source_line"], re.M)
+    return data
+
+
+def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, str]:
+    """The bytes of an input file and their sha256; a clear error for what is not an article."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputTooLarge(f"{path}: {size:,} bytes, more than the {max_bytes:,} allowed")
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyInput(f"{path}: empty")
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620)."""
+    if b"\x00" in data[:4096]:
+        raise BinaryInput(f"{source}: binary data (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp874")
+        except UnicodeDecodeError as e:
+            raise BinaryInput(f"{source}: neither UTF-8 nor cp874 text ({e.reason})") from None
+    sample = text[:20000]
+    if len(CONTROL.findall(sample)) > max(3, len(sample) // 200):
+        raise BinaryInput(f"{source}: binary data (control characters), not text")
+    if not text.strip():
+        raise EmptyInput(f"{source}: empty")
+    if not THAI_CHAR.search(text):
+        raise NotThaiInput(f"{source}: no Thai text")
+    return text
+
+
+def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha256: str | None = None) -> Article:
+    """An article from plain text (corpus format or scraped text with furniture)."""
+    f = furniture()
+    cleaned = clean_text(raw).text
+    url = None
+    m = None
+    for m in f["_source"].finditer(cleaned):
+        pass
+    if m is not None:
+        url = m.group("url")
+        cleaned = cleaned[: m.start()] + cleaned[m.end():]
+    tail = f["_tail"].search(cleaned)
+    warnings = []
+    if tail:
+        cleaned = cleaned[: tail.start()]
+    lines = cleaned.split("\n")
+    title = None
+    date_text = None
+    body_start = 0
+    header_seen = 0
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or s in f["_drop"]:
+            body_start = i + 1
+            continue
+        if header_seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
+            break
+        header_seen += 1
+        prefix = next((p for p in f["title_prefixes"] if s.startswith(p)), None)
+        if prefix is not None:
+            title = s[len(prefix):].strip() or None
+            body_start = i + 1
+            continue
+        dates = find_dates(s)
+        if dates and _is_date_line(s, dates):
+            if date_text is None:
+                date_text = s
+            body_start = i + 1
+            continue
+        if title is None and THAI_CHAR.search(s) and len(s) >= 10:
+            title = s
+            body_start = i + 1
+            continue
+        if title is not None and date_text is not None:
+            break
+        if title is not None and s != title:
+            break
+        body_start = i + 1
+    body = "\n".join(ln for ln in lines[body_start:] if ln.strip() not in f["_drop"])
+    return build_article(doc, title=title, body=body, url=url, date_text=date_text,
+                         source_format="txt", source_path=source_path, source_sha256=source_sha256,
+                         warnings=warnings)
+
+
+def _is_date_line(line: str, dates) -> bool:
+    """A header line that is mostly a date ("วันพุธ, 21 กุมภาพันธ์ 2567", "ข่าวสารจังหวัด วันที่ 4 ม.ค. 2566, 11:27")."""
+    covered = sum(d.end - d.start for d in dates)
+    return covered >= 0.4 * len(line) or len(line) <= 60
+
+
+def build_article(doc: str, *, title: str | None, body: str, url: str | None, date_text: str | None,
+                  source_format: str = "txt", source_path: str | None = None,
+                  source_sha256: str | None = None, warnings: list[str] | None = None) -> Article:
+    """An Article from its parts: cleans the body and reads the published date from ``date_text``."""
+    warnings = list(warnings or [])
+    text = clean_text(body).text.strip("\n")
+    published = None
+    evidence = None
+    if date_text:
+        dates = find_dates(clean_text(date_text).text)
+        if dates:
+            d = dates[0]
+            if d.placeholder:
+                warnings.append("published date is the corpus's 1 มกราคม 2513 placeholder: no date")
+            else:
+                published = d.date
+                evidence = Evidence(start=0, end=0, sentence=date_text.strip())
+                if d.weekday_mismatch:
+                    warnings.append(f"published date {d.text!r}: weekday contradicts the date")
+    if title:
+        title = clean_text(title).text.strip() or None
+    return Article(doc=doc, url=url, title=title, published=published, published_evidence=evidence,
+                   text=text, source_path=source_path, source_sha256=source_sha256,
+                   source_format=source_format, warnings=warnings)
+
+
+def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: str | None = None,
+               source_path: str | None = None, source_sha256: str | None = None) -> Article:
+    """An article from an HTML page (generic rules: selectors of known sites, else main-text extraction)."""
+    from ita_extract.sources.html import extract_page
+
+    parts = extract_page(data, url=url, content_type=content_type, source=None)
+    if not parts.body_text.strip():
+        raise EmptyInput(f"{source_path or url or doc}: no article text in the page")
+    if not THAI_CHAR.search(parts.body_text):
+        raise NotThaiInput(f"{source_path or url or doc}: no Thai text")
+    return build_article(doc, title=parts.title, body=parts.body_text, url=parts.url or url,
+                         date_text=parts.date_text, source_format="html", source_path=source_path,
+                         source_sha256=source_sha256)
+
+
+def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+    """Read and parse one input file; the document id is the file stem."""
+    data, digest = read_input(path, max_bytes=max_bytes)
+    if path.suffix.lower() in (".html", ".htm"):
+        return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
+    text = decode_text(data, str(path))
+    return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest)

@@ -1,0 +1,154 @@
+"""The runner: input files → parse → extract → store / JSONL, one failure row per bad input.
+
+Library stages raise; this runner is where a failed input becomes a ``Failure`` and the
+run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ita_extract.errors import InputError
+from ita_extract.extract import extract_document
+from ita_extract.models import Article, DocumentRecord, Failure
+from ita_extract.parse import MAX_INPUT_BYTES, parse_file
+
+INPUT_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class RunSummary:
+    documents: int = 0
+    results: int = 0
+    aggregates: int = 0
+    officials: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    run_id: int | None = None
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the .txt/.html files under directories named, in sorted order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+        else:
+            yield path
+
+
+def extract_article(article: Article) -> DocumentRecord:
+    """Extraction stage for one parsed article."""
+    return extract_document(article)
+
+
+def extract_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[Article, DocumentRecord]:
+    article = parse_file(path, max_bytes=max_bytes)
+    return article, extract_article(article)
+
+
+def extract_paths(paths: list[Path]) -> list[DocumentRecord]:
+    """Records for the given files (for the evaluator); inputs that fail are skipped."""
+    records = []
+    for path in iter_input_files(paths):
+        try:
+            records.append(extract_file(path)[1])
+        except InputError:
+            continue
+    return records
+
+
+def process_article(article: Article, db, run_id: int | None) -> DocumentRecord:
+    """Extract one article and store it (used by the crawler)."""
+    from ita_extract import store
+
+    record = extract_article(article)
+    store.save_document(db, article, record, run_id)
+    return record
+
+
+def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
+    return Failure(doc=path.stem, source=str(path), stage=stage, error=type(exc).__name__, message=str(exc) or repr(exc))
+
+
+def run_extract(
+    paths: list[Path],
+    *,
+    db_path: Path | None = None,
+    jsonl: IO[str] | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+    on_progress: Callable[[Path], None] | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+    command_args: dict | None = None,
+) -> RunSummary:
+    """Run parse → extract → store over every input; failures are recorded, never raised."""
+    files = list(iter_input_files(paths))
+    summary = RunSummary()
+    db = None
+    if db_path is not None:
+        from ita_extract import store
+
+        db = store.open_db(db_path)
+        summary.run_id = store.start_run(db, command="extract", args=command_args or {})
+    digests = []
+    for path in files:
+        try:
+            article = parse_file(path, max_bytes=max_bytes)
+        except (InputError, OSError, UnicodeError, ValueError) as exc:
+            _record_failure(summary, db, _failure(path, "read", exc), on_failure)
+            _tick(on_progress, path)
+            continue
+        try:
+            record = extract_article(article)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+            _record_failure(summary, db, _failure(path, "extract", exc), on_failure)
+            _tick(on_progress, path)
+            continue
+        if article.source_sha256:
+            digests.append(article.source_sha256)
+        if db is not None:
+            from ita_extract import store
+
+            try:
+                store.save_document(db, article, record, summary.run_id)
+            except Exception as exc:  # noqa: BLE001
+                _record_failure(summary, db, _failure(path, "store", exc), on_failure)
+                _tick(on_progress, path)
+                continue
+        if jsonl is not None:
+            jsonl.write(record_json(record) + "\n")
+        summary.documents += 1
+        summary.results += len(record.results)
+        summary.aggregates += len(record.aggregates)
+        summary.officials += len(record.officials)
+        _tick(on_progress, path)
+    if db is not None:
+        from ita_extract import store
+
+        db.execute("UPDATE runs SET inputs_sha256 = ? WHERE id = ?", [store.hash_inputs(digests), summary.run_id])
+        store.finish_run(db, summary.run_id, status="failed" if summary.failures else "ok",
+                         documents=summary.documents, failures=len(summary.failures))
+        db.conn.commit()
+    return summary
+
+
+def _record_failure(summary: RunSummary, db, failure: Failure, on_failure) -> None:
+    summary.failures.append(failure)
+    if db is not None:
+        from ita_extract import store
+
+        store.save_failure(db, failure, summary.run_id)
+    if on_failure is not None:
+        on_failure(failure)
+
+
+def _tick(cb, path: Path) -> None:
+    if cb is not None:
+        cb(path)
+
+
+def record_json(record: DocumentRecord) -> str:
+    """One JSONL line in the guideline's shape (plus evidence and tier_derived)."""
+    return json.dumps(record.model_dump(mode="json", exclude={"notes"}), ensure_ascii=False)

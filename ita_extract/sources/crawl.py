@@ -1,0 +1,527 @@
+"""Crawl a source into the dataset: discover → fetch politely → keep → parse → extract.
+
+    crawl("thaigov", db_path=...)     Wayback captures of thaigov articles (live only with live=True)
+    crawl("thaigov-corpus", ...)      an unpacked thaigov-v2-corpus directory, no HTTP
+    fetch_and_parse(url)              one page → Article (``ita fetch``)
+    reparse(db_path)                  stored pages → parse → extract again, no network
+
+One loop drives a crawl: it takes rows from the frontier (articles first, discovery pages
+when no article is waiting, so ``max_pages`` stops discovery early too), hands the fetches
+to ``fetch.Fetcher`` (which enforces robots.txt, per-host rate and concurrency, global
+concurrency, retries), and does every database write itself as each fetch completes, so
+SQLite sees one writer and each transition is one transaction:
+
+    fetch ok      → response row + frontier ``fetched``               (one transaction)
+    article       → extract_page → build_article → process_article + ``done``  (one transaction)
+    discovery     → response row + new frontier rows + ``done``          (one transaction)
+    fetch failed  → error response row (if any) + ``failed`` with reason (one transaction)
+
+A kill at any instant leaves each URL queued (fetched again), fetched (parsed from storage,
+not fetched again) or done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ita_extract.errors import FetchError, InputError
+from ita_extract.models import Article, Failure, Page
+from ita_extract.sources import load_source, source_for_url
+from ita_extract.sources import state as st
+from ita_extract.sources.definition import SourceDefinition
+from ita_extract.sources.discover import Endpoints, article_doc, article_match, parse_discovery, seeds
+from ita_extract.sources.html import PageParts, SoftNotFound, extract_page
+
+__all__ = ["CrawlStats", "crawl", "fetch_and_parse", "reparse"]
+
+# Fetches kept in flight per unit of global concurrency: enough that every host's queue in
+# the Fetcher is fed while the loop writes to SQLite, few enough that a kill loses little.
+WINDOW_FACTOR = 2
+# Stub hops followed by fetch_and_parse (a stub pointing at a stub...).
+MAX_STUB_HOPS = 3
+# Seconds between progress lines on stderr.
+PROGRESS_EVERY = 2.0
+
+
+@dataclass
+class CrawlStats:
+    """What one run did. ``fetched`` counts network fetches of this run (discovery pages
+    included); ``articles`` the documents handed to extraction."""
+
+    discovered: int = 0
+    fetched: int = 0
+    skipped: int = 0
+    failed: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    not_modified: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def count_failure(self, reason: str) -> None:
+        self.failed += 1
+        self.failures[reason] = self.failures.get(reason, 0) + 1
+
+
+def _pipeline() -> tuple[Any, Any]:
+    """The lead's parse.build_article and pipeline.process_article (imported late)."""
+    try:
+        from ita_extract.parse import build_article
+        from ita_extract.pipeline import process_article
+    except ImportError as e:  # pragma: no cover - only while the core pipeline is missing
+        raise ImportError(
+            f"crawl needs ita_extract.parse.build_article and ita_extract.pipeline.process_article ({e})"
+        ) from e
+    return build_article, process_article
+
+
+def _store() -> Any:
+    from ita_extract import store
+
+    return store
+
+
+def _policy(source: SourceDefinition, policy: Any) -> Any:
+    from ita_extract.fetch import FetchPolicy
+
+    if policy is not None:
+        return policy
+    p = source.politeness
+    overrides = {
+        "per_host_rate": p.rate,
+        "per_host_concurrency": p.concurrency,
+        "timeout": p.timeout,
+        "max_retries": p.max_retries,
+    }
+    return FetchPolicy(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _content_type(page: Page) -> str | None:
+    for k, v in page.headers.items():
+        if k.lower() == "content-type":
+            return v
+    return None
+
+
+def _relevant(source: SourceDefinition, text: str) -> bool:
+    return not source.relevance or any(word in text for word in source.relevance)
+
+
+class _Progress:
+    def __init__(self, enabled: bool, name: str) -> None:
+        self.enabled = enabled
+        self.name = name
+        self.last = 0.0
+
+    def update(self, stats: CrawlStats, db: Any, *, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        c = st.counts(db, self.name)
+        _warn(
+            f"crawl {self.name}: {stats.fetched} fetched, {stats.articles} articles, "
+            f"{stats.failed} failed, {stats.skipped} skipped; queue {c['queued'] + c['fetched']}"
+        )
+
+
+@dataclass
+class _Context:
+    """What handling one page needs."""
+
+    source: SourceDefinition
+    ep: Endpoints
+    db: Any
+    run_id: int | None
+    stats: CrawlStats
+    since: dt.date | None = None
+    until: dt.date | None = None
+    follow_stubs: bool = True
+
+
+def _fail(
+    ctx: _Context,
+    row: st.FrontierRow,
+    stage: str,
+    reason: str,
+    message: str,
+    *,
+    give_up: bool = False,
+    attempted: bool = False,
+) -> None:
+    with ctx.db.atomic():
+        st.mark(ctx.db, row.url, "failed", error=reason, attempted=attempted)
+        if give_up:
+            ctx.db.execute(
+                "UPDATE crawl_frontier SET attempts = max(attempts, ?) WHERE url = ?",
+                [ctx.source.max_attempts, row.url],
+            )
+        _store().save_failure(
+            ctx.db,
+            Failure(doc=row.doc, source=row.url, stage=stage, error=reason, message=message[:500]),
+            ctx.run_id,
+        )
+    ctx.stats.count_failure(reason)
+
+
+def _handle_article(ctx: _Context, row: st.FrontierRow, page: Page) -> None:
+    """A stored article response → parts → Article → extraction, and its frontier mark."""
+    source, db = ctx.source, ctx.db
+    try:
+        parts = extract_page(page.body, url=page.final_url, content_type=_content_type(page), source=source)
+    except Exception as e:  # a page the parser cannot read is a failed item, not a dead crawl
+        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
+        return
+    if parts.redirect_to:
+        _handle_stub(ctx, row, parts)
+        return
+    if parts.is_soft_404:
+        alternates = list(row.meta.get("alternates", []))
+        with db.atomic():
+            if alternates and ctx.follow_stubs:
+                # Another capture of the same article may hold it (Wayback).
+                st.enqueue(
+                    db,
+                    source.name,
+                    [
+                        st.FrontierItem(
+                            url=alternates[0],
+                            kind="article",
+                            article_url=row.article_url,
+                            doc=row.doc,
+                            meta={**row.meta, "alternates": alternates[1:]},
+                        )
+                    ],
+                    unique_doc=False,
+                )
+            # A capture never changes: its soft 404 is final. A live site may recover.
+            _fail(ctx, row, "fetch", "soft_404", f"{row.url}: the page says the article does not exist",
+                  give_up=ctx.ep.wayback is not None)
+        return
+    if not _relevant(source, (parts.title or "") + "\n" + parts.body_text):
+        st.mark(db, row.url, "done", note="not_relevant")
+        ctx.stats.skipped += 1
+        return
+    build_article, process_article = _pipeline()
+    doc = row.doc or article_doc(source, row.article_url or row.url)
+    try:
+        article = build_article(
+            doc,
+            title=parts.title,
+            body=parts.body_text,
+            url=row.article_url or row.url,
+            date_text=parts.date_text,
+            source_format="crawl",
+        )
+    except InputError as e:
+        _fail(ctx, row, "parse", type(e).__name__, str(e))
+        return
+    except Exception as e:
+        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
+        return
+    article = article.model_copy(update={"source_path": row.url, "source_sha256": page.sha256})
+    published = article.published
+    if published is not None and not (
+        (ctx.since is None or published >= ctx.since) and (ctx.until is None or published <= ctx.until)
+    ):
+        st.mark(db, row.url, "done", note="out_of_window")
+        ctx.stats.skipped += 1
+        return
+    try:
+        # The document and the done mark commit together: a kill between the two cannot
+        # leave a stored document whose URL is still pending (or the reverse).
+        with db.atomic():
+            process_article(article, db, ctx.run_id)
+            st.mark(db, row.url, "done", doc=doc, note="")
+    except Exception as e:
+        _fail(ctx, row, "extract", "extract_error", f"{type(e).__name__}: {e}")
+        return
+    ctx.stats.articles += 1
+
+
+def _handle_stub(ctx: _Context, row: st.FrontierRow, parts: PageParts) -> None:
+    assert parts.redirect_to
+    target = ctx.ep.original(parts.redirect_to)
+    if ctx.ep.wayback:
+        # Wayback answers /web/<ts>id_/<url> with its capture nearest to <ts>.
+        fetch_url = ctx.ep.capture(row.meta.get("timestamp", "2"), target)
+    else:
+        fetch_url = ctx.ep.to_fetch(target)
+    doc = article_doc(ctx.source, target) if article_match(ctx.source, target) else row.doc
+    with ctx.db.atomic():
+        if ctx.follow_stubs and fetch_url != row.url:
+            st.enqueue(
+                ctx.db,
+                ctx.source.name,
+                [st.FrontierItem(url=fetch_url, kind="article", article_url=target, doc=doc, meta={"stub": row.url})],
+                unique_doc=False,
+            )
+        st.mark(ctx.db, row.url, "done", note=f"redirect_stub -> {target}")
+    ctx.stats.skipped += 1
+
+
+def _handle_discovery(ctx: _Context, row: st.FrontierRow, page: Page, *, fresh: bool) -> None:
+    try:
+        found = parse_discovery(
+            row, page.body, ep=ctx.ep, content_type=_content_type(page), final_url=page.final_url,
+            since=ctx.since, until=ctx.until,
+        )
+    except Exception as e:
+        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
+        return
+    with ctx.db.atomic():
+        if fresh:
+            st.save_response(ctx.db, row.url, page, source=ctx.source.name)
+        ctx.stats.discovered += st.enqueue(ctx.db, ctx.source.name, found.articles)
+        st.enqueue(ctx.db, ctx.source.name, found.more)
+        st.mark(ctx.db, row.url, "done")
+    ctx.stats.skipped += found.skipped
+
+
+class _Crawler:
+    def __init__(self, ctx: _Context, *, policy: Any, max_pages: int | None, refresh: bool, progress: bool):
+        self.ctx = ctx
+        self.policy = policy
+        self.max_pages = max_pages
+        self.refresh = refresh
+        self.progress = _Progress(progress, ctx.source.name)
+        self.article_fetches = 0
+
+    def _budget(self) -> int | None:
+        return None if self.max_pages is None else self.max_pages - self.article_fetches
+
+    def _next_rows(self, room: int, exclude: set[str]) -> list[st.FrontierRow]:
+        db, name = self.ctx.db, self.ctx.source.name
+        rows: list[st.FrontierRow] = []
+        # Stored but not yet parsed: no network needed, not counted against max_pages.
+        rows += [r for r in st.pending(db, name, kinds=["article"], exclude=exclude, limit=room) if r.status == "fetched"]
+        budget = self._budget()
+        room_articles = room - len(rows) if budget is None else min(room - len(rows), budget)
+        if room_articles > 0:
+            queued = [
+                r for r in st.pending(db, name, kinds=["article"], exclude=exclude | {r.url for r in rows}, limit=room)
+                if r.status == "queued"
+            ][:room_articles]
+            rows += queued
+        if not rows and (budget is None or budget > 0):
+            rows = st.pending(db, name, kinds=st.DISCOVERY_KINDS, exclude=exclude, limit=room)
+        return rows
+
+    async def _fetch(self, fetcher: Any, row: st.FrontierRow) -> Page | FetchError:
+        if row.status == "fetched":
+            page = st.latest_page(self.ctx.db, row.url)
+            if page is not None:
+                return page
+        etag = last_modified = None
+        if self.refresh:
+            etag, last_modified = st.validators(self.ctx.db, row.url)
+        try:
+            return await fetcher.fetch(row.url, etag=etag, last_modified=last_modified)
+        except FetchError as e:
+            return e
+
+    def _done(self, row: st.FrontierRow, result: Page | FetchError) -> None:
+        ctx, db = self.ctx, self.ctx.db
+        if isinstance(result, FetchError):
+            reason = getattr(result, "reason", type(result).__name__)
+            error_page = getattr(result, "page", None)
+            with db.atomic():
+                # The error response is kept too (provenance); save_response counts the attempt.
+                if isinstance(error_page, Page):
+                    st.save_response(db, row.url, error_page, source=ctx.source.name)
+                _fail(ctx, row, "fetch", reason, str(result), attempted=not isinstance(error_page, Page))
+            return
+        page = result
+        fresh = row.status != "fetched"
+        if fresh:
+            ctx.stats.fetched += 1
+        if page.status == 304:
+            # Not modified: the stored response stands.
+            st.mark(db, row.url, "done", attempted=True)
+            ctx.stats.not_modified += 1
+            ctx.stats.skipped += 1
+            return
+        if row.kind == "article":
+            if fresh:
+                st.save_response(db, row.url, page, source=ctx.source.name)
+            _handle_article(ctx, row, page)
+        else:
+            _handle_discovery(ctx, row, page, fresh=fresh)
+
+    async def run(self) -> None:
+        from ita_extract.fetch import Fetcher
+
+        ctx = self.ctx
+        window = max(1, self.policy.global_concurrency * WINDOW_FACTOR)
+        in_flight: dict[asyncio.Task, st.FrontierRow] = {}
+        async with Fetcher(self.policy) as fetcher:
+            try:
+                while True:
+                    room = window - len(in_flight)
+                    if room > 0:
+                        exclude = {r.url for r in in_flight.values()}
+                        for row in self._next_rows(room, exclude):
+                            if row.kind == "article" and row.status == "queued":
+                                self.article_fetches += 1
+                            in_flight[asyncio.create_task(self._fetch(fetcher, row))] = row
+                    if not in_flight:
+                        break
+                    done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        row = in_flight.pop(task)
+                        self._done(row, task.result())
+                    self.progress.update(ctx.stats, ctx.db)
+            finally:
+                for task in in_flight:
+                    task.cancel()
+                if in_flight:
+                    await asyncio.gather(*in_flight, return_exceptions=True)
+        self.progress.update(ctx.stats, ctx.db, force=True)
+
+
+def crawl(
+    source: str,
+    *,
+    db_path: Path | str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    max_pages: int | None = None,
+    live: bool = False,
+    refresh: bool = False,
+    policy: Any = None,
+    base_url: str | None = None,
+    progress: bool = True,
+) -> CrawlStats:
+    """Crawl ``source`` (a pipeline name or .toml path) into the SQLite file ``db_path``.
+
+    Re-running continues: done URLs are not fetched again unless ``refresh`` (then with
+    conditional requests; Wayback captures never change and are not refreshed); failed
+    URLs are retried up to the source's ``max_attempts``. ``base_url`` points the same
+    code at another host (the Wayback base, or the site origin with ``live``; for a
+    corpus source, the corpus directory).
+    """
+    definition = load_source(source)
+    started = time.monotonic()
+    if definition.kind == "corpus":
+        from ita_extract.sources.corpus import crawl_corpus
+
+        return crawl_corpus(
+            definition, db_path=Path(db_path), since=since, until=until, max_pages=max_pages,
+            base_url=base_url, progress=progress,
+        )
+    if live and definition.access == "wayback" and definition.terms_warning:
+        _warn(f"warning: {definition.terms_warning}")
+    store = _store()
+    db = store.open_db(db_path)
+    st.ensure_schema(db)
+    stats = CrawlStats()
+    args = {
+        "source": definition.name, "since": since, "until": until, "max_pages": max_pages,
+        "live": live, "refresh": refresh, "base_url": base_url,
+    }
+    run_id = store.start_run(db, command="crawl", args={k: v for k, v in args.items() if v not in (None, False)})
+    ep = Endpoints.for_source(definition, live=live, base_url=base_url)
+    ctx = _Context(definition, ep, db, run_id, stats, since=since, until=until)
+    status = "failed"
+    try:
+        st.enqueue(db, definition.name, seeds(ep, since=since, until=until))
+        st.requeue_failed(db, definition.name, definition.max_attempts)
+        if refresh:
+            st.requeue_done(db, definition.name, kinds=st.DISCOVERY_KINDS)
+            if ep.wayback is None:
+                st.requeue_done(db, definition.name, kinds=["article"])
+        policy = _policy(definition, policy)
+        asyncio.run(_Crawler(ctx, policy=policy, max_pages=max_pages, refresh=refresh, progress=progress).run())
+        status = "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        stats.seconds = time.monotonic() - started
+        store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
+        db.close()
+    return stats
+
+
+def fetch_and_parse(url: str, *, source: str | None = None, policy: Any = None) -> Article:
+    """Fetch one page and parse it into an Article (``ita fetch URL``).
+
+    ``source`` names a pipeline definition; by default the one whose hosts include the
+    URL's host, else generic extraction. JS/meta-refresh stubs are followed; a soft 404
+    raises ``SoftNotFound``.
+    """
+    from ita_extract.fetch import fetch_page
+
+    definition = load_source(source) if source else source_for_url(url)
+    build_article, _ = _pipeline()
+    current = url
+    for _ in range(MAX_STUB_HOPS + 1):
+        page = fetch_page(current, policy)
+        parts = extract_page(page.body, url=page.final_url, content_type=_content_type(page), source=definition)
+        if parts.redirect_to and parts.redirect_to != current:
+            current = parts.redirect_to
+            continue
+        break
+    else:
+        raise SoftNotFound(url, f"{url}: more than {MAX_STUB_HOPS} redirect stubs")
+    if parts.is_soft_404:
+        raise SoftNotFound(url)
+    if definition is not None:
+        doc = article_doc(definition, current)
+    else:
+        doc = "url-" + hashlib.sha256(current.encode()).hexdigest()[:16]
+    article = build_article(
+        doc, title=parts.title, body=parts.body_text, url=current, date_text=parts.date_text, source_format="crawl"
+    )
+    return article.model_copy(update={"source_path": current, "source_sha256": page.sha256})
+
+
+def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = False) -> CrawlStats:
+    """Parse and extract every stored article response again, without fetching.
+
+    For researchers who change a selector or the extractor: the crawl's raw responses
+    (``crawl_pages``) are the input, the documents are replaced in place.
+    """
+    store = _store()
+    db = store.open_db(db_path)
+    st.ensure_schema(db)
+    stats = CrawlStats()
+    started = time.monotonic()
+    run_id = store.start_run(db, command="reparse", args={"source": source} if source else {})
+    definitions: dict[str, SourceDefinition] = {}
+    status = "failed"
+    try:
+        for row, page in list(st.stored_articles(db, source)):
+            if not 200 <= page.status < 300:
+                continue
+            if row.source not in definitions:
+                definitions[row.source] = load_source(row.source)
+            definition = definitions[row.source]
+            ep = Endpoints.for_source(definition, live=False, base_url=None)
+            ctx = _Context(definition, ep, db, run_id, stats, follow_stubs=False)
+            _handle_article(ctx, row, page)
+            if progress:
+                _Progress(True, row.source).update(stats, db)
+        status = "ok"
+    finally:
+        stats.seconds = time.monotonic() - started
+        store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
+        db.close()
+    return stats
+
+
+def stats_dict(stats: CrawlStats) -> dict[str, Any]:
+    """The stats as a plain dict (for the CLI's JSON output)."""
+    return asdict(stats)

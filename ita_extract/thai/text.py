@@ -1,0 +1,192 @@
+"""Text clean-up for Thai news articles, with a map back to the raw text.
+
+Every extraction rule runs on the cleaned text, but evidence must point into
+the article as it was fetched, so :func:`clean_text` keeps, for each cleaned
+character, the index of the raw character it came from.
+
+Speed matters (500 KB articles, a 63k-article corpus): the common case — a
+text that is already NFC and holds single ASCII spaces and single newlines —
+never enters a Python-level per-character loop. Only whitespace runs that
+actually change, and ``เเ`` typos, are visited one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["CleanText", "clean_text", "thai_digits_to_arabic"]
+
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_THAI_DIGIT_RE = re.compile("[๐-๙]")
+
+# Characters that carry no text and are dropped.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
+# Horizontal whitespace: becomes one plain space.
+HSPACE = (
+    " \t\u00a0\u202f\u2007\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2008\u2009\u200a\u205f\u3000"
+)
+# Line breaks: \r\n counts as one; the others each count as one.
+VSPACE = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+_ALL = re.escape(ZERO_WIDTH + HSPACE + VSPACE)
+_SPECIAL = re.escape(ZERO_WIDTH + HSPACE.replace(" ", "") + VSPACE.replace("\n", ""))
+# Only runs that change are matched: a lone " " or "\n" between two
+# ordinary characters is left alone (the regex engine skips it in C).
+_EDIT_RE = re.compile(
+    rf"\A[{_ALL}]+|[{_ALL}]+\Z|[{_ALL}]{{2,}}|[{_SPECIAL}]|(?P<ee>เ[{re.escape(ZERO_WIDTH)}]*เ)"
+)
+_NEWLINE_RE = re.compile(r"\r\n?|[" + re.escape(VSPACE.replace("\r", "")) + "]")
+_HSPACE_RE = re.compile(f"[{re.escape(HSPACE)}]")
+_REMOVABLE = frozenset(ZERO_WIDTH + HSPACE + VSPACE)
+
+
+def thai_digits_to_arabic(s: str) -> str:
+    """Replace Thai digits ๐-๙ with 0-9 (one character for one)."""
+    if _THAI_DIGIT_RE.search(s) is None:
+        return s
+    # Ten C-level replaces are ~100x faster than str.translate on long text.
+    for i, d in enumerate(_THAI_DIGITS):
+        s = s.replace(d, chr(48 + i))
+    return s
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text plus the map back to its source.
+
+    ``offsets[i]`` is the index in ``source`` of cleaned character ``i``;
+    ``offsets[len(text)] == len(source)``. Offsets never decrease.
+    """
+
+    text: str
+    source: str
+    offsets: tuple[int, ...]
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map the cleaned span ``text[start:end]`` to a span of ``source``.
+
+        Removed characters (spaces, zero-width characters) right after the
+        span are not included in the source span.
+        """
+        n = len(self.text)
+        if not (0 <= start <= end <= n):
+            raise ValueError(f"span ({start}, {end}) outside 0..{n}")
+        s = self.offsets[start]
+        if end == start:
+            return s, s
+        e = self.offsets[end]
+        last = self.offsets[end - 1] + 1
+        src = self.source
+        while e > last and src[e - 1] in _REMOVABLE:
+            e -= 1
+        return s, max(e, last)
+
+
+def _nfc_with_map(s: str) -> tuple[str, list[int] | None]:
+    """NFC-normalise ``s``; return the map out-index → in-index (None if unchanged)."""
+    if unicodedata.is_normalized("NFC", s):
+        return s, None
+    out: list[str] = []
+    omap: list[int] = []
+    pos = 0
+    for line in s.splitlines(keepends=True):
+        if unicodedata.is_normalized("NFC", line):
+            out.append(line)
+            omap.extend(range(pos, pos + len(line)))
+        else:
+            _nfc_line(line, pos, out, omap)
+        pos += len(line)
+    return "".join(out), omap
+
+
+def _nfc_line(line: str, base: int, out: list[str], omap: list[int]) -> None:
+    """NFC one line, group by group; each group maps onto its own source chars.
+
+    A group starts at a character of combining class 0 and is merged with the
+    next one whenever normalising them apart would differ from normalising
+    them together (e.g. Hangul jamo, which compose across starters).
+    """
+    nfc = unicodedata.normalize
+
+    def flush(group: str, gstart: int) -> None:
+        g = nfc("NFC", group)
+        out.append(g)
+        top = len(group) - 1
+        omap.extend(base + gstart + min(j, top) for j in range(len(g)))
+
+    group = ""
+    gstart = 0
+    i = 0
+    n = len(line)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(line[j]):
+            j += 1
+        seg = line[i:j]
+        if group and (
+            len(group) > 64 or nfc("NFC", group + seg) == nfc("NFC", group) + nfc("NFC", seg)
+        ):
+            flush(group, gstart)
+            group, gstart = seg, i
+        else:
+            if not group:
+                gstart = i
+            group += seg
+        i = j
+    if group:
+        flush(group, gstart)
+
+
+def clean_text(raw: str) -> CleanText:
+    """Normalise a raw article for extraction.
+
+    - Unicode NFC;
+    - zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen,
+      LRM/RLM) removed;
+    - \\r\\n, \\r and other line separators → \\n;
+    - NBSP, narrow NBSP, figure space, tabs and other horizontal whitespace →
+      one plain space, runs collapsed, spaces at line start/end stripped;
+    - 3+ newlines (blank lines included) → 2; leading/trailing whitespace of
+      the whole text stripped;
+    - ``เเ`` (two sara e, a common typing artefact) → ``แ``;
+    - Thai digits → Arabic digits.
+    """
+    text, nfc_map = _nfc_with_map(raw)
+    pieces: list[str] = []
+    offs: list[int] = []
+    prev = 0
+    n = len(text)
+    for m in _EDIT_RE.finditer(text):
+        a, b = m.span()
+        if a > prev:
+            pieces.append(text[prev:a])
+            offs.extend(range(prev, a))
+        prev = b
+        if m.group("ee"):
+            pieces.append("แ")
+            offs.append(a)
+            continue
+        run = m.group()
+        if a == 0 or b == n:
+            continue  # strip the whole text
+        nls = [nm.start() for nm in _NEWLINE_RE.finditer(run)]
+        if nls:
+            k = min(len(nls), 2)
+            pieces.append("\n" * k)
+            offs.extend(a + p for p in nls[:k])
+        else:
+            hm = _HSPACE_RE.search(run)
+            if hm is not None:
+                pieces.append(" ")
+                offs.append(a + hm.start())
+    if prev < n:
+        pieces.append(text[prev:])
+        offs.extend(range(prev, n))
+    out = "".join(pieces)
+    if nfc_map is not None:
+        offs = [nfc_map[o] for o in offs]
+    offs.append(len(raw))
+    return CleanText(thai_digits_to_arabic(out), raw, tuple(offs))
