@@ -67,9 +67,7 @@ __all__ = [
 # --- Policy defaults, each with its reason -------------------------------------------------
 
 #: Identifies the crawler and gives site operators a contact URL (the issue requires both).
-DEFAULT_USER_AGENT = (
-    f"ita-extract/{__version__} (+https://github.com/ita-extract/ita-extract; research crawler)"
-)
+DEFAULT_USER_AGENT = f"ita-extract/{__version__} (+https://github.com/ita-extract/ita-extract; research crawler)"
 #: requests/s/host: the issue's default; many .go.th hosts are small municipal servers.
 DEFAULT_PER_HOST_RATE = 1.0
 #: One request in flight per host: a research crawler should look like one slow reader.
@@ -112,16 +110,25 @@ DEFAULT_HEADERS = {
 #: Python has cp874, tis-620 and iso8859-11 but no windows-874; cp874 is the superset of all
 #: (TIS-620 plus the Windows punctuation in 0x80–0x9F), so every Thai label decodes with it.
 THAI_LABELS = frozenset(
-    {"windows-874", "x-windows-874", "tis-620", "tis620", "iso-8859-11", "iso8859-11",
-     "iso_8859-11", "cp874", "dos-874", "x-tis-620"}
+    {
+        "windows-874",
+        "x-windows-874",
+        "tis-620",
+        "tis620",
+        "iso-8859-11",
+        "iso8859-11",
+        "iso_8859-11",
+        "cp874",
+        "dos-874",
+        "x-tis-620",
+    }
 )
 #: Labels servers send by default whatever the page holds (Apache's AddDefaultCharset) and that
 #: decode any byte string, so a strict decode cannot catch the lie: they come after the sniffing.
 WEAK_HEADER_CODECS = frozenset({"latin-1", "iso8859-1", "cp1252"})
 #: Python codecs that are no web charset; utf-7 is banned from the web (WHATWG, XSS).
 NON_WEB_CODECS = frozenset(
-    {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined", "utf-7",
-     "mbcs", "oem"}
+    {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined", "utf-7", "mbcs", "oem"}
 )
 #: The interface fixes 4 KB (the HTML spec's prescan reads 1024 bytes; Thai CMSs put long
 #: <head>s first, and the cost of 4 KB is nil).
@@ -213,7 +220,7 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
             return found(text, header_codec)
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            text = _decode_strict(body[len(bom):], codec)
+            text = _decode_strict(body[len(bom) :], codec)
             if text is not None:
                 return found(text, codec)
     meta_codec = _meta_charset(body)
@@ -496,9 +503,7 @@ class Fetcher:
 
     # -- public ----------------------------------------------------------------------------
 
-    async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
-    ) -> Page:
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """Fetch ``url`` politely; a Page for 2xx, or status 304 (empty body) when the
         conditional request (``etag`` / ``last_modified`` of a previous fetch) says not
         modified. Raises a FetchError subclass otherwise (see the module docstring)."""
@@ -671,9 +676,7 @@ class Fetcher:
         if start > now:
             await self._sleep(start - now)
 
-    async def _attempt(
-        self, requested: str, url: str, headers: dict[str, str], max_bytes: int, cut: bool
-    ) -> _Response:
+    async def _attempt(self, requested: str, url: str, headers: dict[str, str], max_bytes: int, cut: bool) -> _Response:
         """One HTTP GET; maps httpx errors to ours. Body streamed and bounded by max_bytes
         (``cut``: keep the first max_bytes instead of failing, for robots.txt)."""
         self.requests_sent += 1
@@ -698,11 +701,11 @@ class Fetcher:
                                 break
                             raise BodyTooLarge(requested, f"body past {max_bytes} bytes")
                     else:
-                        if declared is not None and response.num_bytes_downloaded < declared:
-                            raise TruncatedBody(
-                                requested,
-                                f"{response.num_bytes_downloaded} of {declared} bytes from {url}",
-                            )
+                        # Bytes on the wire (compressed, if so); a transport that hands over
+                        # ready content (httpx.MockTransport) counts nothing there.
+                        received = max(response.num_bytes_downloaded, len(body))
+                        if declared is not None and received < declared:
+                            raise TruncatedBody(requested, f"{received} of {declared} bytes from {url}")
                 finally:
                     await response.aclose()
         except (httpx.TimeoutException, TimeoutError):
@@ -741,7 +744,7 @@ class Fetcher:
 
 
 def _content_length(response: httpx.Response) -> int | None:
-    """Declared body size in bytes on the wire, if any (None when compressed or absent)."""
+    """Declared body size in bytes on the wire (compressed, if so), or None."""
     value = response.headers.get("content-length")
     if value is None or not value.strip().isdigit():
         return None

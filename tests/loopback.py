@@ -70,9 +70,7 @@ SLOW_SECONDS = 2.0
 OVERSIZED_BYTES = 2 * 2**20
 #: Chunk size for chunked transfer of big bodies.
 CHUNK_BYTES = 64 * 1024
-FAULTS = frozenset(
-    {"slow", "retry_after", "flaky", "reset", "truncate", "redirect_loop", "oversized"}
-)
+FAULTS = frozenset({"slow", "retry_after", "flaky", "reset", "truncate", "redirect_loop", "oversized"})
 
 
 class LoggedRequest(NamedTuple):
@@ -233,7 +231,9 @@ class LoopbackSite:
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
             name=f"loopback-{self.port}",
         )
         self._thread.start()
@@ -249,7 +249,9 @@ class LoopbackSite:
         return self.start() if self._server is None else self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -290,8 +292,7 @@ class LoopbackSite:
         return route
 
     def _serve(self, handler: _Handler) -> None:
-        entry = LoggedRequest(time.monotonic(), handler.command, handler.path,
-                              dict(handler.headers.items()))
+        entry = LoggedRequest(time.monotonic(), handler.command, handler.path, dict(handler.headers.items()))
         with self._lock:
             self.log.append(entry)
             nth = self._counts[handler.path] = self._counts.get(handler.path, 0) + 1
@@ -308,22 +309,24 @@ class LoopbackSite:
         if route.delay:
             time.sleep(route.delay)
         fault = route.fault
-        if fault not in ("redirect_loop", "oversized") and route.times is not None \
-                and nth > route.times:
+        if fault not in ("redirect_loop", "oversized") and route.times is not None and nth > route.times:
             fault = None
         if fault == "slow":
             time.sleep(route.slow_seconds)
         elif fault == "retry_after":
-            self._send(handler, 429, {"Retry-After": str(route.retry_after),
-                                      "Content-Type": "text/plain"}, b"too many requests")
+            self._send(
+                handler,
+                429,
+                {"Retry-After": str(route.retry_after), "Content-Type": "text/plain"},
+                b"too many requests",
+            )
             return
         elif fault == "flaky":
             self._send(handler, 500 if nth % 2 else 503, {"Content-Type": "text/plain"}, b"oops")
             return
         elif fault == "reset":
             # SO_LINGER 0: close() sends RST instead of FIN, i.e. "connection reset by peer".
-            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             handler.close_connection = True
             handler.connection.close()
             return
@@ -334,8 +337,9 @@ class LoopbackSite:
             filler = route.body or b"x"
             assert isinstance(filler, bytes)
             body = (filler * (route.size // len(filler) + 1))[: route.size]
-            self._send(handler, 200, {"Content-Type": "text/html; charset=utf-8", **route.headers},
-                       body, chunked=route.chunked)
+            self._send(
+                handler, 200, {"Content-Type": "text/html; charset=utf-8", **route.headers}, body, chunked=route.chunked
+            )
             return
         body = route.body
         assert isinstance(body, bytes)
@@ -356,8 +360,9 @@ class LoopbackSite:
         self._send(handler, route.status, headers, body, chunked=route.chunked)
 
     @staticmethod
-    def _send(handler: _Handler, status: int, headers: Mapping[str, str], body: bytes,
-              *, chunked: bool = False) -> None:
+    def _send(
+        handler: _Handler, status: int, headers: Mapping[str, str], body: bytes, *, chunked: bool = False
+    ) -> None:
         handler.send_response(status)
         lowered = {k.lower() for k in headers}
         for key, value in headers.items():
@@ -371,7 +376,7 @@ class LoopbackSite:
             return
         if chunked:
             for start in range(0, len(body), CHUNK_BYTES):
-                chunk = body[start:start + CHUNK_BYTES]
+                chunk = body[start : start + CHUNK_BYTES]
                 handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             handler.wfile.write(b"0\r\n\r\n")
         else:
@@ -424,11 +429,21 @@ class LoopbackProcess:
         startup_timeout: float = 10.0,
     ) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="loopback-")
-        self.routes_json = write_routes_json(Path(self._tmp.name) / "routes.json", routes,
-                                             robots=robots, latency=latency)
+        self.routes_json = write_routes_json(
+            Path(self._tmp.name) / "routes.json", routes, robots=robots, latency=latency
+        )
         self.log_file = log_file
-        self._args = [sys.executable, "-m", "tests.loopback", "--routes-json",
-                      str(self.routes_json), "--host", host, "--port", str(port)]
+        self._args = [
+            sys.executable,
+            "-m",
+            "tests.loopback",
+            "--routes-json",
+            str(self.routes_json),
+            "--host",
+            host,
+            "--port",
+            str(port),
+        ]
         if log_file is not None:
             self._args += ["--log", str(log_file)]
         self._startup_timeout = startup_timeout
@@ -440,8 +455,10 @@ class LoopbackProcess:
         self.process = subprocess.Popen(self._args, cwd=repo, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         ready: list[str] = []
-        reader = threading.Thread(target=lambda: ready.append(self.process.stdout.readline()),  # type: ignore[union-attr]
-                                  daemon=True)
+        reader = threading.Thread(
+            target=lambda: ready.append(self.process.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        )
         reader.start()
         reader.join(self._startup_timeout)
         if not ready or not ready[0].startswith("READY "):

@@ -65,8 +65,7 @@ THAI_LABELS = ["windows-874", "x-windows-874", "tis-620", "tis620", "iso-8859-11
 #: not always the same few ms: spacing asserted on the server's clock gets this slack.
 CLOCK_SLACK = 0.015
 #: Fast politeness for tests: no rate limit unless a test sets one, 10 ms backoff base.
-FAST = {"per_host_rate": math.inf, "timeout": 1.0, "max_retries": 2, "backoff_base": 0.01,
-        "backoff_max": 2.0}
+FAST = {"per_host_rate": math.inf, "timeout": 1.0, "max_retries": 2, "backoff_base": 0.01, "backoff_max": 2.0}
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -316,7 +315,7 @@ def test_failures_do_not_lose_the_rest_of_the_run(loopback_factory: Callable[...
     urls = [u for pair in itertools.zip_longest(good, bad) for u in pair if u is not None]
     results = fetch_all(urls, max_retries=1, max_body_bytes=10_000)
     assert len(results) == len(urls)
-    for url, result in zip(urls, results):
+    for url, result in zip(urls, results, strict=True):
         if url in bad:
             assert isinstance(result, FetchError) and result.reason == bad[url], url
             assert result.url == url
@@ -332,8 +331,7 @@ def test_failures_do_not_lose_the_rest_of_the_run(loopback_factory: Callable[...
 
 
 def test_robots_disallowed_never_requested_and_read_once(loopback: LoopbackSite) -> None:
-    loopback.add("/robots.txt", Route("User-agent: *\nDisallow: /private/\n",
-                                      headers={"Content-Type": "text/plain"}))
+    loopback.add("/robots.txt", Route("User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}))
     urls = [loopback.add(f"/news/{i}", Route("ok")) for i in range(3)]
     urls += [loopback.add(f"/private/{i}", Route("secret")) for i in range(3)]
     results = fetch_all(urls)
@@ -344,8 +342,7 @@ def test_robots_disallowed_never_requested_and_read_once(loopback: LoopbackSite)
 
 
 def test_robots_group_for_our_user_agent(loopback: LoopbackSite) -> None:
-    loopback.add("/robots.txt", Route(
-        "User-agent: ita-extract\nDisallow: /news/\n\nUser-agent: *\nDisallow: /\n"))
+    loopback.add("/robots.txt", Route("User-agent: ita-extract\nDisallow: /news/\n\nUser-agent: *\nDisallow: /\n"))
     loopback.add("/other", Route("ok"))
     assert fetch(loopback.url("/other")).status == 200
     with pytest.raises(RobotsDisallowed):
@@ -362,9 +359,7 @@ def test_redirect_into_disallowed_path_is_not_followed(loopback: LoopbackSite) -
     assert loopback.count("/private/x") == 0
 
 
-@pytest.mark.parametrize(
-    ("status", "allowed"), [(404, True), (410, True), (401, False), (403, False), (503, False)]
-)
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (410, True), (401, False), (403, False), (503, False)])
 def test_robots_status_rules(loopback: LoopbackSite, status: int, allowed: bool) -> None:
     """404/410: no rules, allow. 401/403: disallow all (urllib.robotparser's rule).
     5xx after the retries: disallow all (RFC 9309 §2.3.1.4)."""
@@ -400,8 +395,10 @@ def test_crawl_delay_lowers_the_rate(loopback: LoopbackSite) -> None:
 
 
 def test_crawl_delay_parsing() -> None:
-    text = "User-agent: other\nCrawl-delay: 9\n\nUser-agent: ita-extract\nUser-agent: x\n" \
-           "Crawl-delay: 2.5 # ours\nDisallow: /a\n\nUser-agent: *\nCrawl-delay: 1\n"
+    text = (
+        "User-agent: other\nCrawl-delay: 9\n\nUser-agent: ita-extract\nUser-agent: x\n"
+        "Crawl-delay: 2.5 # ours\nDisallow: /a\n\nUser-agent: *\nCrawl-delay: 1\n"
+    )
     assert _crawl_delay(text, DEFAULT_USER_AGENT) == 2.5
     assert _crawl_delay(text, "somebot/1.0") == 1.0
     assert _crawl_delay("User-agent: *\nDisallow:\n", DEFAULT_USER_AGENT) is None
@@ -515,8 +512,7 @@ def test_cp874_page_with_each_header_label(loopback: LoopbackSite, label: str) -
 
 @pytest.mark.parametrize("label", THAI_LABELS)
 def test_cp874_page_with_each_meta_label(loopback: LoopbackSite, label: str) -> None:
-    page = fetch(loopback.add("/p", html_page("t", THAI, encoding="cp874", declared=None,
-                                              meta=label)))
+    page = fetch(loopback.add("/p", html_page("t", THAI, encoding="cp874", declared=None, meta=label)))
     text, codec = decode_body(page.body, page.headers["content-type"])
     assert codec == "cp874" and THAI in text
 
@@ -562,8 +558,7 @@ def test_latin1_header_is_weak() -> None:
 
 @pytest.mark.parametrize(
     ("bom", "codec"),
-    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-     (codecs.BOM_UTF16_BE, "utf-16-be")],
+    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
 )
 def test_bom(loopback: LoopbackSite, bom: bytes, codec: str) -> None:
     body = bom + f"<title>{THAI}</title>".encode(codec)
@@ -596,10 +591,19 @@ def test_undecodable_bytes_fall_back_to_cp874_with_replacement() -> None:
         st.none(),
         st.text(max_size=40),
         st.sampled_from(THAI_LABELS + ["utf-8", "utf-16", "latin-1", "x", "", "utf-7"]).map(
-            lambda label: f"text/html; charset={label}"),
+            lambda label: f"text/html; charset={label}"
+        ),
     ),
-    prefix=st.sampled_from([b"", b'<meta charset="utf-16">', b'<meta charset="tis-620">',
-                            codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"<?xml encoding='idna'?>"]),
+    prefix=st.sampled_from(
+        [
+            b"",
+            b'<meta charset="utf-16">',
+            b'<meta charset="tis-620">',
+            codecs.BOM_UTF8,
+            codecs.BOM_UTF16_LE,
+            b"<?xml encoding='idna'?>",
+        ]
+    ),
 )
 def test_decode_body_never_raises(body: bytes, content_type: str | None, prefix: bytes) -> None:
     text, codec = decode_body(prefix + body, content_type)
@@ -608,9 +612,16 @@ def test_decode_body_never_raises(body: bytes, content_type: str | None, prefix:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B)
-               .filter(lambda c: c.encode("cp874", "ignore") != b""), min_size=1, max_size=80),
-       st.sampled_from(THAI_LABELS))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B).filter(
+            lambda c: c.encode("cp874", "ignore") != b""
+        ),
+        min_size=1,
+        max_size=80,
+    ),
+    st.sampled_from(THAI_LABELS),
+)
 def test_thai_round_trips_through_every_label(text: str, label: str) -> None:
     assert decode_body(text.encode("cp874"), f"text/html; charset={label}") == (text, "cp874")
 
@@ -651,10 +662,12 @@ def test_injected_sleep_records_backoff_and_retry_after_without_waiting() -> Non
         now[0] += seconds
 
     async def go() -> Page:
-        policy = FetchPolicy(per_host_rate=math.inf, obey_robots=False, backoff_base=1.0,
-                             backoff_max=30.0, max_retries=3)
-        async with Fetcher(policy, transport=httpx.MockTransport(handler), sleep=fake_sleep,
-                           clock=lambda: now[0], rng=random.Random(0)) as fetcher:
+        policy = FetchPolicy(
+            per_host_rate=math.inf, obey_robots=False, backoff_base=1.0, backoff_max=30.0, max_retries=3
+        )
+        async with Fetcher(
+            policy, transport=httpx.MockTransport(handler), sleep=fake_sleep, clock=lambda: now[0], rng=random.Random(0)
+        ) as fetcher:
             return await fetcher.fetch("http://example.org/x")
 
     assert run(go()).status == 200
@@ -667,8 +680,7 @@ def test_injected_sleep_records_backoff_and_retry_after_without_waiting() -> Non
 
 def test_loopback_subprocess(tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
-    with LoopbackProcess({"/p": html_page("t", THAI)}, robots="User-agent: *\nDisallow: /x\n",
-                         log_file=log) as server:
+    with LoopbackProcess({"/p": html_page("t", THAI)}, robots="User-agent: *\nDisallow: /x\n", log_file=log) as server:
         page = fetch(server.url("/p"))
         with pytest.raises(RobotsDisallowed):
             fetch(server.url("/x"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -144,7 +145,7 @@ def test_offsets_map_each_char_back(raw: str) -> None:
     ct = clean_text(raw)
     text, offs = ct.text, ct.offsets
     assert len(offs) == len(text) + 1 and offs[-1] == len(raw)
-    assert all(a < b for a, b in zip(offs, offs[1:])), "offsets strictly increase"
+    assert all(a < b for a, b in pairwise(offs)), "offsets strictly increase"
     for i, c in enumerate(text):
         src = raw[offs[i]]
         if c == " ":

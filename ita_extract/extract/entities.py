@@ -147,6 +147,8 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
         if not free(start, end):
             continue
         canonical = _expand(name, text, end, abbreviations or {})
+        if canonical.endswith("ฯ"):
+            canonical = _unabbreviate(canonical, text)
         found.append(Mention("AGENCY", start, end, text[start:end], canonical))
         taken.append((start, end))
     table = dict(pat.lex.abbreviations)
@@ -172,6 +174,17 @@ def _expand(name: str, text: str, end: int, table: dict[str, str]) -> str:
         if p:
             return full + p.group(0)
     return full
+
+
+def _unabbreviate(name: str, text: str) -> str:
+    """``กระทรวงดิจิทัลฯ`` → the longest full form the article writes (``กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม``)."""
+    stem = name.rstrip("ฯ").rstrip()
+    best = name
+    for m in re.finditer(re.escape(stem) + rf"[{THAI}]+(?:\s(?:วิทยาศาสตร์|วิจัยและนวัตกรรม)[{THAI}]*)*", text):
+        full = _trim_agency(m.group(0), patterns())
+        if len(full) > len(stem) + 2 and (best.endswith("ฯ") or len(full) < len(best)):
+            best = full
+    return best
 
 
 def document_abbreviations(text: str) -> dict[str, str]:

@@ -50,8 +50,14 @@ SUBJECT_WINDOW = 320
 TIER_AFTER_WINDOW = 40
 # A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
 YEAR_AFTER_WINDOW = 90
-# A score is out of 100.
+# A target year's cue ("ยกระดับการประเมิน ITA ... ประจำปีงบประมาณ พ.ศ.2567") can stand a
+# whole activity name before the year.
+TARGET_YEAR_WINDOW = 100
+# A score is out of 100; below 20 a "score" is a difference or a sub-score in practice.
 MAX_SCORE = 100.0
+MIN_SCORE = 20.0
+# Scores of other indices written in the same news (Transparency International's CPI).
+OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
 
 LIST_TRIGGER = re.compile(r"ได้แก่|ดังนี้|ประกอบด้วย|มีดังนี้")
 SCORE_UNIT_AFTER = re.compile(r"^\s?คะแนน")
@@ -68,6 +74,9 @@ COUNT_TIER_GAP = re.compile(
 )
 YEAR_RANGE = re.compile(r"^\s?(?:-|–|ถึง)\s?(?:พ\.ศ\.)?\s?\d")
 THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
+# "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
+LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
+ITA_CUE_BEFORE = re.compile(r"ITA|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
 
 
 @dataclass
@@ -126,7 +135,7 @@ class Context:
 
     def _target_year(self, y: Mention) -> bool:
         lex = load_lexicon()
-        before = self.text[max(0, y.start - 45) : y.start]
+        before = self.text[max(0, y.start - TARGET_YEAR_WINDOW) : y.start]
         after = self.text[y.end : y.end + 25]
         if YEAR_RANGE.match(after) or re.search(r"(?:-|–|ถึง)\s?$", before[-4:]):
             return True
@@ -165,7 +174,7 @@ def _is_list_marker(ctx: Context, n: Mention) -> bool:
     after = ctx.text[n.end : n.end + 2]
     before = ctx.text[max(0, n.start - 6) : n.start]
     return (n.value <= 50 and float(n.value).is_integer() and (after[:1] in (")", ".") and not after[1:2].isdigit())) or bool(
-        re.search(r"(?:ส่วนที่|ข้อที่|ข้อ|ครั้งที่|ที่)\s?$", before)
+        re.search(r"(?:ส่วนที่|ข้อที่|ข้อ|ครั้งที่|ฉบับที่|ชั้น|ชั้นที่|ห้อง|ภาค|รุ่นที่|ระยะที่|ตัวชี้วัดที่)\s?$", before)
     )
 
 
@@ -228,9 +237,14 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = "average"
             elif _is_target(ctx, n, near, after):
                 kind = None
+            elif LEVEL_BEFORE.search(near):
+                kind = "score"  # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69": a level, not a change
+                info = {"previous": bool(re.search(r"จาก\s?$", near))}
             elif lex.cue_re("not_result", "change_before").search(near):
                 kind = None
             elif _is_subscore(ctx, n, wide):
+                kind = None
+            elif value < MIN_SCORE or OTHER_INDEX.search(text[ctx.line_bounds(n.start)[0] : n.start]):
                 kind = None
             else:
                 kind = "score"
@@ -350,6 +364,15 @@ def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> in
     return doc_year
 
 
+def _assessment_year(ctx: Context) -> int | None:
+    """The passage's assessment year: the first year written just after an ITA cue
+    ("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564"); target years are already set aside."""
+    for y in ctx.years:
+        if ITA_CUE_BEFORE.search(ctx.text[max(0, y.start - 60) : y.start]):
+            return y.value
+    return None
+
+
 def _assessment(ctx: Context, pos: int, tier: Mention | None) -> str:
     if tier is not None and tier.attrs.get("kind") == "MORAL_ORG":
         return "MORAL_ORG"
@@ -369,7 +392,9 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
     for kind, n, info in classified:
         if kind != "score":
             continue
-        agencies = _agencies_for_score(ctx, n, bound)
+        agencies = [] if info.get("previous") and prev_agency is not None else _agencies_for_score(ctx, n, bound)
+        if info.get("previous") and prev_agency is not None:
+            agencies = [prev_agency]
         if not agencies:
             ls, _ = ctx.line_bounds(n.start)
             near = [a for a in ctx.agencies if ls <= a.start and a.end <= n.start and not is_assessor(a.value)]
@@ -478,7 +503,7 @@ def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None 
     for passage in passages:
         ctx = Context(text, passage, abbreviations)
         classified = classify_numbers(ctx)
-        doc_year = None
+        doc_year = _assessment_year(ctx)
         results += find_results(ctx, classified, doc_year, title_agency)
         aggregates += find_aggregates(ctx, classified, doc_year)
         people += ctx.people

@@ -29,8 +29,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from pythainlp.util.date import thai_abbr_months, thai_full_months, thai_full_weekdays
 from pythainlp.util import thai_strptime as _pythainlp_strptime
+from pythainlp.util.date import thai_abbr_months, thai_full_months, thai_full_weekdays
 
 from .text import thai_digits_to_arabic
 
@@ -140,9 +140,7 @@ _RANGE = r"\s*(?:-|–|—|ถึงวันที่|ถึง)\s*"
 _DAY = r"(?<![\d.,/:])[0-3]?\d"
 # A year may not run into more digits or into a time/decimal ("10.30").
 _YEAR = r"(?:\d{4}|\d{2}(?!\s*น\.))(?![\d]|[.:,]\d)"
-_TIME = (
-    r"(?P<time>[^\S\n]*,?[^\S\n]*(?:เวลา[^\S\n]*)?(?<!\d)[0-2]?\d[:.][0-5]\d(?!\d)(?:\s*น\.)?)"
-)
+_TIME = r"(?P<time>[^\S\n]*,?[^\S\n]*(?:เวลา[^\S\n]*)?(?<!\d)[0-2]?\d[:.][0-5]\d(?!\d)(?:\s*น\.)?)"
 
 # The core of a date starts at a digit; the scanners only try it at the start
 # of a digit run (a Python-level loop over a few thousand runs is several

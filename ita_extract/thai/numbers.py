@@ -92,9 +92,7 @@ _CLASSIFIER_RE = re.compile(
 
 _PCT_AFTER = ("%", "เปอร์เซ็นต์", "เปอร์เซนต์")
 _APPROX_BEFORE = ("กว่า", "ประมาณ", "เกือบ", "ราวๆ", "ราว ๆ", "ราว")
-_MARKERS_RE = re.compile(
-    r"ร้อยละ|ประมาณ|เกือบ|ราว\s*ๆ|ราว|กว่า|เปอร์เซ็นต์|เปอร์เซนต์|%|[\s,.()\[\]]"
-)
+_MARKERS_RE = re.compile(r"ร้อยละ|ประมาณ|เกือบ|ราว\s*ๆ|ราว|กว่า|เปอร์เซ็นต์|เปอร์เซนต์|%|[\s,.()\[\]]")
 
 
 def _classify(tok: str, *, count: bool = False) -> list[tuple[int, int, float, bool, bool]]:

@@ -24,10 +24,7 @@ _THAI_DIGIT_RE = re.compile("[๐-๙]")
 # Characters that carry no text and are dropped.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
 # Horizontal whitespace: becomes one plain space.
-HSPACE = (
-    " \t\u00a0\u202f\u2007\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2008\u2009\u200a\u205f\u3000"
-)
+HSPACE = " \t\u00a0\u202f\u2007\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 # Line breaks: \r\n counts as one; the others each count as one.
 VSPACE = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -35,9 +32,7 @@ _ALL = re.escape(ZERO_WIDTH + HSPACE + VSPACE)
 _SPECIAL = re.escape(ZERO_WIDTH + HSPACE.replace(" ", "") + VSPACE.replace("\n", ""))
 # Only runs that change are matched: a lone " " or "\n" between two
 # ordinary characters is left alone (the regex engine skips it in C).
-_EDIT_RE = re.compile(
-    rf"\A[{_ALL}]+|[{_ALL}]+\Z|[{_ALL}]{{2,}}|[{_SPECIAL}]|(?P<ee>เ[{re.escape(ZERO_WIDTH)}]*เ)"
-)
+_EDIT_RE = re.compile(rf"\A[{_ALL}]+|[{_ALL}]+\Z|[{_ALL}]{{2,}}|[{_SPECIAL}]|(?P<ee>เ[{re.escape(ZERO_WIDTH)}]*เ)")
 _NEWLINE_RE = re.compile(r"\r\n?|[" + re.escape(VSPACE.replace("\r", "")) + "]")
 _HSPACE_RE = re.compile(f"[{re.escape(HSPACE)}]")
 _REMOVABLE = frozenset(ZERO_WIDTH + HSPACE + VSPACE)
@@ -126,9 +121,7 @@ def _nfc_line(line: str, base: int, out: list[str], omap: list[int]) -> None:
         while j < n and unicodedata.combining(line[j]):
             j += 1
         seg = line[i:j]
-        if group and (
-            len(group) > 64 or nfc("NFC", group + seg) == nfc("NFC", group) + nfc("NFC", seg)
-        ):
+        if group and (len(group) > 64 or nfc("NFC", group + seg) == nfc("NFC", group) + nfc("NFC", seg)):
             flush(group, gstart)
             group, gstart = seg, i
         else:
