@@ -25,7 +25,7 @@ app = typer.Typer(
     help="ita-extract: Thai government news about the ITA integrity assessment → SQLite.\n\n"
     "Example:\n\n    ita extract gold/docs --db ita.db --jsonl ita.jsonl",
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_GOLD = Path("gold")
 # Show a progress bar only when there is enough work for it to be worth watching.
@@ -86,7 +86,8 @@ def extract(
             progress.advance(task)
 
     def failed(f) -> None:
-        err.print(f"[red]failed[/red] {f.source}: {f.stage}: {f.message}", markup=True)
+        message = f.message if f.message.startswith(f.source) else f"{f.source}: {f.message}"
+        err.print(f"failed: {message} [{f.stage}]", markup=False)
 
     try:
         summary = run_extract(files, db_path=db, jsonl=out, max_bytes=max_bytes, on_progress=tick,

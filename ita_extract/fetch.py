@@ -39,6 +39,7 @@ import random
 import re
 import time
 import urllib.robotparser
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -94,6 +95,8 @@ ROBOTS_MAX_REDIRECTS = 5
 #: A whole attempt (headers + body) may last this many times ``timeout``: httpx's timeout is per
 #: read, so a server trickling one byte per period could otherwise hold a slot for ever.
 ATTEMPT_DEADLINE_FACTOR = 3.0
+#: Entries kept in Fetcher.request_log: plenty for tests and benchmarks, bounded for long crawls.
+REQUEST_LOG_SIZE = 10_000
 #: 501 Not Implemented will not change on retry; every other 5xx may be transient.
 NOT_RETRYABLE_5XX = frozenset({501})
 #: 408 Request Timeout and 429 Too Many Requests invite a later retry.
@@ -485,6 +488,8 @@ class Fetcher:
         self._global: asyncio.Semaphore | None = None
         #: Requests actually sent (robots.txt, retries and redirect hops included).
         self.requests_sent = 0
+        #: (clock time the request went out, URL) of the latest requests, oldest first.
+        self.request_log: deque[tuple[float, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": self.policy.user_agent, **DEFAULT_HEADERS},
             timeout=httpx.Timeout(self.policy.timeout),
@@ -635,10 +640,9 @@ class Fetcher:
             error: FetchError
             async with host.semaphore:
                 # Wait for the host's turn without holding a global slot other hosts could use.
-                while (wait := host.next_slot - self._clock()) > 0:
-                    await self._sleep(wait)
+                await self._wait_turn(host)
                 async with self._global:
-                    await self._take_slot(host)
+                    self.request_log.append((await self._take_slot(host), url))
                     try:
                         response = await self._attempt(requested, url, headers, max_bytes, cut)
                     except _RETRYABLE_ERRORS as exc:
@@ -667,14 +671,20 @@ class Fetcher:
     def _retryable(status: int) -> bool:
         return status in RETRYABLE_4XX or (500 <= status <= 599 and status not in NOT_RETRYABLE_5XX)
 
-    async def _take_slot(self, host: _Host) -> None:
-        """Reserve the host's next start time (interval after the previous start) and wait."""
+    async def _wait_turn(self, host: _Host) -> None:
+        """Sleep until the host's next slot is due (others may claim it meanwhile: loop)."""
+        while (wait := host.next_slot - self._clock()) > 0:
+            await self._sleep(wait)
+
+    async def _take_slot(self, host: _Host) -> float:
+        """Wait for the host's turn, then claim it: the next request may start one interval
+        after this one *actually* starts (a late wake-up pushes the next slot, it never
+        squeezes the gap). No await between the last check and the claim."""
+        await self._wait_turn(host)
         now = self._clock()
-        start = max(now, host.next_slot)
-        host.next_slot = start + host.interval
-        host.last_start = start
-        if start > now:
-            await self._sleep(start - now)
+        host.next_slot = now + host.interval
+        host.last_start = now
+        return now
 
     async def _attempt(self, requested: str, url: str, headers: dict[str, str], max_bytes: int, cut: bool) -> _Response:
         """One HTTP GET; maps httpx errors to ours. Body streamed and bounded by max_bytes

@@ -54,17 +54,27 @@ def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, 
     return data, hashlib.sha256(data).hexdigest()
 
 
-def decode_text(data: bytes, source: str) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620)."""
+def decode_text(data: bytes, source: str, warnings: list[str] | None = None) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620).
+
+    A UTF-8 file cut inside its last character (a truncated download) keeps its text,
+    with a warning, rather than being misread as cp874."""
     if b"\x00" in data[:4096]:
         raise BinaryInput(f"{source}: binary data (NUL bytes), not text")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp874")
-        except UnicodeDecodeError as e:
-            raise BinaryInput(f"{source}: neither UTF-8 nor cp874 text ({e.reason})") from None
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            text = data[: e.start].decode("utf-8-sig")
+            if warnings is not None:
+                warnings.append(f"truncated input: the last {len(data) - e.start} byte(s) are an incomplete UTF-8 character")
+        else:
+            try:
+                text = data.decode("cp874")
+                if warnings is not None:
+                    warnings.append("decoded as cp874 (TIS-620/windows-874), not UTF-8")
+            except UnicodeDecodeError as e2:
+                raise BinaryInput(f"{source}: neither UTF-8 nor cp874 text ({e2.reason})") from None
     sample = text[:20000]
     if len(CONTROL.findall(sample)) > max(3, len(sample) // 200):
         raise BinaryInput(f"{source}: binary data (control characters), not text")
@@ -75,7 +85,8 @@ def decode_text(data: bytes, source: str) -> str:
     return text
 
 
-def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha256: str | None = None) -> Article:
+def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha256: str | None = None,
+               warnings: list[str] | None = None) -> Article:
     """An article from plain text (corpus format or scraped text with furniture)."""
     f = furniture()
     cleaned = clean_text(raw).text
@@ -87,7 +98,7 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
         url = m.group("url")
         cleaned = cleaned[: m.start()] + cleaned[m.end():]
     tail = f["_tail"].search(cleaned)
-    warnings = []
+    warnings = list(warnings or [])
     if tail:
         cleaned = cleaned[: tail.start()]
     lines = cleaned.split("\n")
@@ -126,7 +137,7 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     body = "\n".join(ln for ln in lines[body_start:] if ln.strip() not in f["_drop"])
     return build_article(doc, title=title, body=body, url=url, date_text=date_text,
                          source_format="txt", source_path=source_path, source_sha256=source_sha256,
-                         warnings=warnings)
+                         warnings=warnings, cleaned=True)
 
 
 def _is_date_line(line: str, dates) -> bool:
@@ -137,10 +148,12 @@ def _is_date_line(line: str, dates) -> bool:
 
 def build_article(doc: str, *, title: str | None, body: str, url: str | None, date_text: str | None,
                   source_format: str = "txt", source_path: str | None = None,
-                  source_sha256: str | None = None, warnings: list[str] | None = None) -> Article:
-    """An Article from its parts: cleans the body and reads the published date from ``date_text``."""
+                  source_sha256: str | None = None, warnings: list[str] | None = None,
+                  cleaned: bool = False) -> Article:
+    """An Article from its parts: cleans the body (unless ``cleaned``) and reads the
+    published date from ``date_text``."""
     warnings = list(warnings or [])
-    text = clean_text(body).text.strip("\n")
+    text = (body if cleaned else clean_text(body).text).strip("\n")
     published = None
     evidence = None
     if date_text:
@@ -181,5 +194,6 @@ def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
     data, digest = read_input(path, max_bytes=max_bytes)
     if path.suffix.lower() in (".html", ".htm"):
         return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
-    text = decode_text(data, str(path))
-    return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest)
+    warnings: list[str] = []
+    text = decode_text(data, str(path), warnings)
+    return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest, warnings=warnings)

@@ -232,7 +232,7 @@ class LoopbackSite:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             daemon=True,
             name=f"loopback-{self.port}",
         )

@@ -56,6 +56,7 @@ class Patterns:
             rf"(?:บริษัท|บมจ\.)\s?[^\n]{{1,70}}?จำกัด(?:\s?\(มหาชน\))?"
         )
         self.province = re.compile(rf"(?:{lex.province_alt})")
+        self.province_chunk = re.compile(rf"\s(จังหวัด(?:{lex.province_alt}))")
         self.abbr_chunk = re.compile(rf"\s?({ABBR_RE})")
         self.known_abbr = re.compile(
             rf"(?<![{THAI}A-Za-z.])(?:{'|'.join(re.escape(a) for a in sorted(lex.abbreviations, key=len, reverse=True))})"
@@ -109,32 +110,34 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
     """Agency mentions, each with its canonical name in ``value`` (abbreviations expanded)."""
     pat = patterns()
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    covered = bytearray(len(text) + 1)  # 1 where an agency mention already stands
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return not any(covered[s:e])
+
+    def take(s: int, e: int) -> None:
+        covered[s:e] = b"\x01" * (e - s)
 
     for m in pat.company.finditer(text):
         name = re.sub(r"\s+", " ", m.group(0))
         found.append(Mention("AGENCY", m.start(), m.end(), m.group(0), name))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
     for m in pat.agency_core.finditer(text):
         start = m.start()
         if not free(start, m.end()):
             continue
-        # "และศูนย์..." in a list: the conjunction is not part of the name.
         name = _trim_agency(m.group(0), pat)
         end = start + len(name)
-        # continuation chunks: "สำนักงาน ป.ป.ช.", "... จังหวัดขอนแก่น", "... (มหาชน)"
+        # continuation chunks: "สำนักงาน ป.ป.ช.", "... จังหวัดขอนแก่น"
         while True:
-            rest = text[end:]
-            if name.endswith(("สำนักงาน", "คณะกรรมการ", "กรม")) or name in ("สำนักงาน",):
+            rest = text[end:end + 80]
+            if name.endswith(("สำนักงาน", "คณะกรรมการ", "กรม")):
                 a = pat.abbr_chunk.match(rest)
                 if a:
                     name = name + " " + a.group(1) if rest.startswith(" ") else name + a.group(1)
                     end += a.end()
                     continue
-            p = re.match(rf"\s(จังหวัด(?:{pat.lex.province_alt}))", rest)
+            p = pat.province_chunk.match(rest)
             if p and "จังหวัด" not in name:
                 name = name + " " + p.group(1)
                 end += p.end()
@@ -150,16 +153,19 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
         if canonical.endswith("ฯ"):
             canonical = _unabbreviate(canonical, text)
         found.append(Mention("AGENCY", start, end, text[start:end], canonical))
-        taken.append((start, end))
+        take(start, end)
     table = dict(pat.lex.abbreviations)
     table.update(abbreviations or {})
-    for abbr in sorted(table, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![{THAI}A-Za-z.]){re.escape(abbr)}", text):
-            if not free(m.start(), m.end()):
-                continue
-            canonical = _expand(abbr, text, m.end(), table)
-            found.append(Mention("AGENCY", m.start(), m.end(), abbr, canonical, {"abbr": True}))
-            taken.append((m.start(), m.end()))
+    abbr_re = pat.known_abbr if not abbreviations else re.compile(
+        rf"(?<![{THAI}A-Za-z.])(?:{'|'.join(re.escape(a) for a in sorted(table, key=len, reverse=True))})"
+    )
+    for m in abbr_re.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        abbr = m.group(0)
+        canonical = _expand(abbr, text, m.end(), table)
+        found.append(Mention("AGENCY", m.start(), m.end(), abbr, canonical, {"abbr": True}))
+        take(m.start(), m.end())
     found.sort(key=lambda x: x.start)
     return found
 

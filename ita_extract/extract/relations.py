@@ -24,12 +24,6 @@ from ita_extract.extract.entities import (
     Mention,
     Person,
     document_abbreviations,
-    find_agencies,
-    find_date_mentions,
-    find_fiscal_years,
-    find_number_mentions,
-    find_people,
-    find_tiers,
     is_assessor,
     patterns,
 )
@@ -98,10 +92,13 @@ class Context:
     """Mentions of one passage and lookups on them (offsets are into the whole text)."""
 
     def __init__(self, text: str, passage: Passage, abbreviations: dict[str, str]):
+        from ita_extract.extract.nlp import annotate, shared_nlp
+
         self.text = text
         self.start = passage.start
-        ptext = text[passage.start : passage.end]
         off = passage.start
+        doc = annotate(shared_nlp(), text[passage.start : passage.end], abbreviations)
+        found = doc.user_data["ita"]
 
         def shift(ms):
             return [
@@ -112,19 +109,19 @@ class Context:
             Person(p.honorific, p.name, p.start + off, p.end + off, p.position,
                    None if p.position_start is None else p.position_start + off,
                    None if p.position_end is None else p.position_end + off)
-            for p in find_people(ptext)
+            for p in found["people"]
         ]
         blocked = [(p.start, p.end) for p in self.people]
         blocked += [(p.position_start, p.position_end) for p in self.people if p.position_start is not None]
         self.blocked = blocked
-        self.agencies = [a for a in shift(find_agencies(ptext, abbreviations)) if not self._in_blocked(a)]
-        self.tiers = shift(find_tiers(ptext))
-        self.dates = shift(find_date_mentions(ptext))
-        self.years = [y for y in shift(find_fiscal_years(ptext)) if not self._target_year(y)]
-        numbers = shift(find_number_mentions(ptext))
-        taken = [(d.start, d.end) for d in self.dates] + [(y.start, y.end) for y in shift(find_fiscal_years(ptext))]
+        self.agencies = [a for a in shift(found["agencies"]) if not self._in_blocked(a)]
+        self.tiers = shift(found["tiers"])
+        self.dates = shift(found["dates"])
+        all_years = shift(found["years"])
+        self.years = [y for y in all_years if not self._target_year(y)]
+        taken = [(d.start, d.end) for d in self.dates] + [(y.start, y.end) for y in all_years]
         self.numbers = [
-            n for n in numbers
+            n for n in shift(found["numbers"])
             if not any(s < n.end and n.start < e for s, e in taken)
             and not any(a.start < n.end and n.start < a.end for a in self.agencies)
         ]

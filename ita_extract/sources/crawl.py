@@ -35,7 +35,7 @@ from ita_extract.errors import FetchError, InputError
 from ita_extract.models import Article, Failure, Page
 from ita_extract.sources import load_source, source_for_url
 from ita_extract.sources import state as st
-from ita_extract.sources.definition import SourceDefinition
+from ita_extract.sources.definition import SourceDefinition, SourceDefinitionError
 from ita_extract.sources.discover import Endpoints, article_doc, article_match, parse_discovery, seeds
 from ita_extract.sources.html import PageParts, SoftNotFound, extract_page
 
@@ -420,6 +420,10 @@ def crawl(
         return crawl_corpus(
             definition, db_path=Path(db_path), since=since, until=until, max_pages=max_pages,
             base_url=base_url, progress=progress,
+        )
+    if definition.site is None and base_url is None:
+        raise SourceDefinitionError(
+            f"{definition.name}: this definition names no site; give the site with --base-url URL"
         )
     if live and definition.access == "wayback" and definition.terms_warning:
         _warn(f"warning: {definition.terms_warning}")

@@ -189,7 +189,19 @@ def _fallback_body(html: str, url: str | None) -> str:
         include_images=False,
         deduplicate=False,
     )
-    return text or ""
+    if not text:
+        return ""
+    # Old Thai CMSs lay pages out in tables, which trafilatura renders as "| a | b |" rows:
+    # give each cell its own line, as the page shows it.
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = re.split(r"(?<!\\)\|", stripped[1:-1])
+            lines += [c.replace("\\|", "|").strip() for c in cells if c.strip() and set(c.strip()) - set("-: ")]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _clean_lines(text: str, source: SourceDefinition | None) -> str:

@@ -224,10 +224,12 @@ def mark(
     """Move a frontier row to ``status`` (``attempted`` counts one more fetch attempt)."""
     if status not in STATUSES:
         raise ValueError(f"unknown frontier status {status!r}")
+    # note: None keeps the old note, "" clears it.
     db.execute(
         "UPDATE crawl_frontier SET status = ?, last_error = ?, attempts = attempts + ?,"
-        " note = coalesce(?, note), doc = coalesce(?, doc), updated_at = ? WHERE url = ?",
-        [status, error, int(attempted), note, doc, _now(), url],
+        " note = CASE WHEN ? IS NULL THEN note ELSE nullif(?, '') END, doc = coalesce(?, doc),"
+        " updated_at = ? WHERE url = ?",
+        [status, error, int(attempted), note, note, doc, _now(), url],
     )
 
 

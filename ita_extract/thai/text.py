@@ -80,21 +80,42 @@ class CleanText:
         return s, max(e, last)
 
 
+# NFC never acts across a character of combining class 0 that is never the
+# second half of a composition (ASCII, whitespace, Thai consonants, leading
+# vowels, digits, signs): text can be cut before one and normalised in parts.
+_SAFE_CUT_RE = re.compile("[\\s!-~\u0e01-\u0e30\u0e32\u0e33\u0e3f-\u0e46\u0e4f-\u0e5b]")
+
+
 def _nfc_with_map(s: str) -> tuple[str, list[int] | None]:
-    """NFC-normalise ``s``; return the map out-index → in-index (None if unchanged)."""
+    """NFC-normalise ``s``; return the map out-index → in-index (None if unchanged).
+
+    The text is halved (at safe cuts) until the parts that are not NFC are
+    small, so a long article with a few odd clusters costs a few C-level
+    checks, not a Python loop over every character.
+    """
     if unicodedata.is_normalized("NFC", s):
         return s, None
     out: list[str] = []
     omap: list[int] = []
-    pos = 0
-    for line in s.splitlines(keepends=True):
-        if unicodedata.is_normalized("NFC", line):
-            out.append(line)
-            omap.extend(range(pos, pos + len(line)))
-        else:
-            _nfc_line(line, pos, out, omap)
-        pos += len(line)
+    _nfc_region(s, 0, out, omap)
     return "".join(out), omap
+
+
+def _nfc_region(s: str, base: int, out: list[str], omap: list[int]) -> None:
+    """Append NFC(s) to ``out``, mapping into ``base + index in s``; s is not NFC."""
+    k = 0
+    if len(s) > 32:
+        m = _SAFE_CUT_RE.search(s, len(s) // 2) or _SAFE_CUT_RE.search(s, 1)
+        k = m.start() if m is not None else 0
+    if k <= 0:
+        _nfc_line(s, base, out, omap)
+        return
+    for part, a in ((s[:k], base), (s[k:], base + k)):
+        if unicodedata.is_normalized("NFC", part):
+            out.append(part)
+            omap.extend(range(a, a + len(part)))
+        else:
+            _nfc_region(part, a, out, omap)
 
 
 def _nfc_line(line: str, base: int, out: list[str], omap: list[int]) -> None:

@@ -5,8 +5,8 @@ Its dictionary is PyThaiNLP's word list plus the lexicon's agency and position h
 honorifics, abbreviations and provinces, so names such as ``ปลัดกระทรวง`` or
 ``สำนักงาน`` stay whole.
 
->>> tokenize("ผู้ว่าราชการจังหวัดลำพูน")[:1]
-['ผู้ว่าราชการ']
+>>> tokenize("รองปลัดกระทรวงอุตสาหกรรม")[:1]
+['รองปลัด']
 """
 
 from __future__ import annotations

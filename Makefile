@@ -1,0 +1,37 @@
+# ita-extract: `make demo` runs the pipeline on the bundled sample; `make test` runs the
+# tests and the gold evaluation (CI runs exactly that). Both create .venv and install
+# everything from PyPI on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PYTHAINLP_OFFLINE := 1
+
+.PHONY: install demo test evaluate bench lint clean
+
+$(BIN)/ita: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(BIN)/ita
+
+install: $(BIN)/ita
+
+demo: install
+	rm -f ita.db ita.db-wal ita.db-shm
+	$(BIN)/ita extract gold/docs --db ita.db --jsonl ita.jsonl
+
+test: install
+	$(BIN)/python -m pytest -q
+	$(BIN)/ita evaluate gold
+
+evaluate: install
+	$(BIN)/ita evaluate gold --details
+
+bench: install
+	$(BIN)/python benchmarks/bench_extract.py
+
+lint: install
+	$(BIN)/ruff check ita_extract tests benchmarks
+
+clean:
+	rm -rf $(VENV) ita.db ita.db-wal ita.db-shm ita.jsonl .pytest_cache .hypothesis

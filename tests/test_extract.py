@@ -1,0 +1,153 @@
+"""Extraction behaviour: the seeds exactly, and the rules on short texts written the way
+Thai official news writes (no text here comes from the held-out set)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ita_extract.extract import extract_document
+from ita_extract.extract.passages import WHOLE_ARTICLE_MAX, select_passages
+from ita_extract.parse import parse_file, parse_text
+
+GOLD = Path(__file__).resolve().parent.parent / "gold"
+SEEDS = [json.loads(line) for line in (GOLD / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def run(body: str, doc: str = "t"):
+    """Extract from a body under a headline, as a scraped news item reads."""
+    return extract_document(parse_text("หัวข้อข่าวสำหรับการทดสอบ\n\n" + body, doc=doc))
+
+
+def _results(rec):
+    return sorted((r.agency, r.assessment, r.score, r.tier) for r in rec.results)
+
+
+@pytest.mark.parametrize("gold", SEEDS, ids=[g["doc"] for g in SEEDS])
+def test_seed_matches_gold_exactly(gold):
+    rec = extract_document(parse_file(GOLD / "docs" / f"{gold['doc']}.txt"))
+    assert str(rec.published) == gold["published"]
+    assert str(rec.event_date) == gold["event_date"]
+    got = sorted((r.agency, r.assessment, r.score, r.fiscal_year_be) for r in rec.results)
+    want = sorted((r["agency"], r["assessment"], r["score"], r["fiscal_year_be"]) for r in gold["results"])
+    assert got == want
+    assert sorted((a.metric, a.value, a.tier) for a in rec.aggregates) == sorted(
+        (a["metric"], a["value"], a["tier"]) for a in gold["aggregates"]
+    )
+    assert sorted((o.name, o.position) for o in rec.officials) == sorted(
+        (o["name"], o["position"]) for o in gold["officials"]
+    )
+
+
+def test_every_value_carries_evidence_into_the_cleaned_text():
+    article = parse_file(GOLD / "docs" / "000_6370b3e3eddcf34a.txt")
+    rec = extract_document(article)
+    for r in rec.results:
+        ev = r.evidence
+        assert ev is not None and 0 <= ev.start < ev.end <= len(article.text)
+        assert f"{r.score:g}" in article.text[ev.start:ev.end]
+        assert article.text[ev.start:ev.end] in ev.sentence or ev.sentence in article.text
+    for o in rec.officials:
+        assert o.name.split()[0] in article.text[o.evidence.start:o.evidence.end]
+
+
+def test_agencies_sharing_one_score_each_get_a_result():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2566 กรมการปกครอง กรมที่ดิน และกรมโยธาธิการและผังเมือง ได้ 96.50 คะแนน")
+    assert {r.agency for r in rec.results} == {"กรมการปกครอง", "กรมที่ดิน", "กรมโยธาธิการและผังเมือง"}
+    assert {r.score for r in rec.results} == {96.5}
+    assert {r.fiscal_year_be for r in rec.results} == {2566}
+
+
+def test_tier_derived_from_score_is_marked():
+    rec = run("ผลการประเมินคุณธรรมและความโปร่งใส (ITA) ปี 2567 การประปาส่วนภูมิภาค ได้คะแนน 88.20 คะแนน")
+    (r,) = rec.results
+    assert (r.agency, r.score, r.tier, r.tier_derived, r.fiscal_year_be) == ("การประปาส่วนภูมิภาค", 88.2, "A", True, 2567)
+
+
+def test_stated_tier_is_not_marked_derived():
+    rec = run("การประเมิน ITA ปี 2566 เทศบาลตำบลบ้านใหม่ มีคะแนน 93.10 อยู่ในระดับ AA")
+    (r,) = rec.results
+    assert (r.tier, r.tier_derived) == ("AA", False)
+
+
+def test_targets_thresholds_and_changes_are_not_results_or_aggregates():
+    rec = run(
+        "การประเมิน ITA กำหนดเป้าหมายให้หน่วยงานไม่น้อยกว่าร้อยละ 80 ต้องได้คะแนน 85 คะแนนขึ้นไป "
+        "ซึ่งเพิ่มขึ้น 6.32 คะแนน และเข้าร่วมประชุมกว่า 150 คน"
+    )
+    assert rec.results == [] and rec.aggregates == []
+
+
+def test_year_over_year_comparison_gives_one_result_per_year():
+    rec = run("ผลการประเมิน ITA สำนักงานที่ดินจังหวัดลำปาง ได้คะแนน 94.69 เพิ่มขึ้นจาก 91.31 คะแนนเมื่อปี 2563 ในการประเมินปี 2564")
+    got = sorted((r.score, r.fiscal_year_be) for r in rec.results)
+    assert got[0] == (91.31, 2563)
+    assert got[1][0] == 94.69
+
+
+def test_moral_organisation_is_kept_apart_from_ita():
+    rec = run(
+        "ประจำปีงบประมาณ พ.ศ. 2567 มีหน่วยงานได้รับระดับที่ 3 องค์กรคุณธรรมต้นแบบ จำนวน 2 หน่วยงาน "
+        "ได้แก่ กองคลัง และกองการเจ้าหน้าที่ ที่ให้ความร่วมมือ"
+    )
+    assert {(r.agency, r.assessment, r.tier) for r in rec.results} == {
+        ("กองคลัง", "MORAL_ORG", "องค์กรคุณธรรมต้นแบบ"),
+        ("กองการเจ้าหน้าที่", "MORAL_ORG", "องค์กรคุณธรรมต้นแบบ"),
+    }
+
+
+def test_aggregates_average_counts_and_pass_rates():
+    rec = run(
+        "ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2566 จังหวัดน่านมีค่าเฉลี่ย 90.12 คะแนน มีหน่วยงานที่เข้ารับการประเมิน "
+        "จำนวน 100 หน่วยงาน ระดับ AA จำนวน 10 หน่วยงาน ผ่านเกณฑ์ 80 หน่วยงาน คิดเป็นร้อยละ 80.00 "
+        "ไม่ผ่านเกณฑ์ 20 หน่วยงาน คิดเป็นร้อยละ 20.00 มีผู้มีส่วนได้ส่วนเสียตอบแบบวัด 12.345 คน"
+    )
+    got = {(a.metric, a.value, a.tier) for a in rec.aggregates}
+    assert got == {
+        ("average", 90.12, None), ("count_assessed", 100, None), ("count_tier", 10, "AA"),
+        ("count_pass", 80, None), ("percent_pass", 80.0, None), ("count_fail", 20, None),
+        ("percent_fail", 20.0, None), ("participants", 12345, None),
+    }
+    assert {a.fiscal_year_be for a in rec.aggregates} == {2566}
+
+
+def test_official_with_rank_honorific_and_position():
+    rec = run("การประเมิน ITA วันที่ 3 มีนาคม 2567 พล.ต.อ.สมชาย ใจกล้า ผู้บัญชาการตำรวจภูธรภาค 5 เป็นประธานการประชุม")
+    (o,) = rec.officials
+    assert (o.honorific, o.name, o.position) == ("พล.ต.อ.", "สมชาย ใจกล้า", "ผู้บัญชาการตำรวจภูธรภาค")
+
+
+def test_position_words_after_an_honorific_are_not_people():
+    rec = run("การประเมิน ITA นายกรัฐมนตรี กล่าวว่า นายอำเภอเมือง ได้รับ 95 คะแนน")
+    assert rec.officials == []
+
+
+def test_placeholder_date_is_no_published_date():
+    art = parse_text("รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-ข่าว ITA\n\nวันพฤหัสบดีที่ 1 มกราคม 2513\nพิมพ์\nเนื้อหาข่าว ITA", doc="x")
+    assert art.published is None
+    assert any("2513" in w for w in art.warnings)
+
+
+def test_furniture_dates_never_become_the_published_date():
+    art = parse_file(Path(__file__).parent / "fixtures" / "inputs" / "lamphun_with_furniture.txt")
+    assert str(art.published) == "2023-01-04"
+    assert "ข่าวสารที่แนะนำ" not in art.text and "Total visits" not in art.text
+
+
+def test_long_multi_topic_article_reads_only_the_relevant_item():
+    filler = "\n".join(f"{i}. เรื่อง การประชุมเรื่องที่ {i}\n" + "รายละเอียดทั่วไป " * 200 for i in range(1, 40))
+    item = "40. เรื่อง รายงานผลการประเมิน ITA\nผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565 ค่าเฉลี่ยทั้งประเทศ 87.57 คะแนน"
+    text = filler + "\n" + item + "\n41. เรื่อง อื่น ๆ\n" + "ข้อความ " * 100
+    assert len(text) > WHOLE_ARTICLE_MAX
+    passages = select_passages(text)
+    assert len(passages) == 1
+    assert sum(p.end - p.start for p in passages) < 500
+    rec = run(text)
+    assert [(a.metric, a.value, a.fiscal_year_be) for a in rec.aggregates] == [("average", 87.57, 2565)]
+
+
+def test_article_without_the_topic_yields_nothing():
+    rec = run("นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา")
+    assert rec.results == [] and rec.officials == []

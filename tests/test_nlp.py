@@ -1,0 +1,25 @@
+from ita_extract.extract.nlp import SPAN_KEY, annotate, build_nlp
+from ita_extract.thai.tokenize import tokenize
+
+
+def test_spacy_pipeline_labels_rule_entities_on_tokens():
+    nlp = build_nlp()
+    assert nlp.pipe_names == ["ita_entities"]
+    text = "นายสันติธร ยิ้มละมัย ผู้ว่าราชการจังหวัดลำพูน กล่าวว่า สำนักงานที่ดินจังหวัดลำพูน ได้ระดับ AA ปี 2566"
+    doc = annotate(nlp, text)
+    assert doc.text == text
+    labels = {(s.label_, s.text) for s in doc.spans[SPAN_KEY]}
+    assert ("PERSON", "นายสันติธร ยิ้มละมัย") in labels
+    assert ("POSITION", "ผู้ว่าราชการจังหวัดลำพูน") in labels
+    assert ("AGENCY", "สำนักงานที่ดินจังหวัดลำพูน") in labels
+    assert any(label == "TIER" for label, _ in labels)
+    assert any(label == "FISCAL_YEAR" for label, _ in labels)
+
+
+def test_tokenizer_keeps_lexicon_words_whole():
+    from pythainlp.tokenize import word_tokenize
+
+    # PyThaiNLP's own dictionary splits the position head; ours keeps it whole.
+    assert word_tokenize("รองปลัดกระทรวงอุตสาหกรรม", engine="nlpo3")[0] == "รอง"
+    assert tokenize("รองปลัดกระทรวงอุตสาหกรรม")[0] == "รองปลัด"
+    assert "".join(tokenize("สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน")) == "สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน"
