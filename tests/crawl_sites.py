@@ -131,15 +131,22 @@ def wayback_routes(ids: Iterable[str] = THAIGOV_IDS, *, soft_404: bool = True, t
 # --- live sites ----------------------------------------------------------------------------------
 
 def thaigov_live_routes() -> dict[str, RouteLike]:
+    """thaigov itself: articles, the soft 404, category 21's listing pages 1-3 (the others
+    are empty), and the search results page."""
     routes: dict[str, RouteLike] = {}
     for e in MANIFEST:
         if e["family"] == "thaigov":
             routes[e["path"]] = route_for(e["file"])
+    for category in (22, 23, 28, 29, 30, 31, 32, 33):
+        routes[f"/news/contents/index/{category}?page=1"] = route_for("thaigov/index_21_p3.html")
     return routes
 
 
 def prd_routes() -> dict[str, RouteLike]:
-    return {e["path"]: route_for(e["file"]) for e in MANIFEST if e["family"] == "prd"}
+    routes: dict[str, RouteLike] = {e["path"]: route_for(e["file"]) for e in MANIFEST if e["family"] == "prd"}
+    routes["/th/content/category/index/id/9?page=2"] = Route(
+        "<html><head><meta charset='utf-8'></head><body><div class='container'></div></body></html>")
+    return routes
 
 
 def nacc_routes() -> dict[str, RouteLike]:

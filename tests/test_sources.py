@@ -416,9 +416,12 @@ def test_export_warc_round_trips(tmp_path):
     st.save_response(db, "http://a/1", _page("http://a/1", body))
     assert st.export_warc(db, tmp_path / "crawl.warc.gz") == 1
     with open(tmp_path / "crawl.warc.gz", "rb") as f:
-        (record,) = [r for r in ArchiveIterator(f) if r.rec_type == "response"]
-        assert record.rec_headers.get_header("WARC-Target-URI") == "http://a/1"
-        assert record.content_stream().read() == body
+        seen = []
+        for record in ArchiveIterator(f):
+            assert record.rec_headers.get_header("WARC-Target-URI") == "http://a/1"
+            assert record.content_stream().read() == body
+            seen.append(record.rec_type)
+    assert seen == ["response"]
 
 
 # --- corpus ----------------------------------------------------------------------------------

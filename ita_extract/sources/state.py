@@ -242,9 +242,11 @@ def save_response(db: Any, url: str, page: Page, *, source: str | None = None) -
     headers = {k.lower(): v for k, v in page.headers.items()}
     with db.atomic():
         cursor = db.execute(
-            "INSERT OR IGNORE INTO crawl_pages (url, final_url, status, headers, fetched_at,"
+            # ON CONFLICT, not OR IGNORE: only a duplicate (url, sha256) is skipped; a NOT NULL
+            # violation must still fail the transaction.
+            "INSERT INTO crawl_pages (url, final_url, status, headers, fetched_at,"
             " sha256, encoding, body, etag, last_modified, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url, sha256) DO NOTHING",
             [
                 url,
                 page.final_url,
@@ -339,17 +341,21 @@ def export_warc(db: Any, path: str | Path) -> int:
             " FROM crawl_pages ORDER BY id"
         ).fetchall():
             page = _page(r)
-            http_headers = StatusAndHeaders(
-                f"{page.status} -", list(page.headers.items()), protocol="HTTP/1.1"
-            )
+            # The stored body is decoded (no transfer or content encoding any more).
+            headers = [
+                (k, v) for k, v in page.headers.items()
+                if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+            ]
+            headers.append(("Content-Length", str(len(page.body))))
+            http_headers = StatusAndHeaders(f"{page.status} -", headers, protocol="HTTP/1.1")
             record = writer.create_warc_record(
                 page.final_url,
                 "response",
                 payload=BytesIO(page.body),
+                length=len(page.body),
                 http_headers=http_headers,
                 warc_headers_dict={
                     "WARC-Date": page.fetched_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "WARC-Payload-Digest": f"sha256:{page.sha256}",
                 },
             )
             writer.write_record(record)
