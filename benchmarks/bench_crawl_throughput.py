@@ -49,16 +49,22 @@ def _loopback_addresses(count: int) -> list[str]:
     return hosts
 
 
-async def _crawl(urls: list[str], policy: FetchPolicy) -> tuple[float, int, int]:
+async def _crawl(urls: list[str], policy: FetchPolicy) -> tuple[float, int, int, list[tuple[float, str]]]:
     async with Fetcher(policy) as fetcher:
         started = time.monotonic()
         results = await fetcher.fetch_many(urls)
         elapsed = time.monotonic() - started
         ok = sum(isinstance(r, Page) for r in results)
-        return elapsed, ok, fetcher.requests_sent
+        return elapsed, ok, fetcher.requests_sent, list(fetcher.request_log)
 
 
-def run(hosts: int, pages: int, rate: float, latency: float, global_concurrency: int) -> dict[str, float]:
+def _min_gap(times: list[float]) -> float:
+    return min((b - a for a, b in zip(times, times[1:], strict=False)), default=float("inf"))
+
+
+def run(
+    hosts: int, pages: int, rate: float, latency: float, global_concurrency: int, per_host_concurrency: int
+) -> dict[str, float]:
     sites = [
         LoopbackSite(
             {f"/news/{i}": html_page(f"ข่าว {i}", ARTICLE) for i in range(pages)},
@@ -70,9 +76,15 @@ def run(hosts: int, pages: int, rate: float, latency: float, global_concurrency:
     ]
     try:
         urls = [site.url(f"/news/{i}") for i in range(pages) for site in sites]
-        policy = FetchPolicy(per_host_rate=rate, global_concurrency=global_concurrency)
-        elapsed, ok, sent = asyncio.run(_crawl(urls, policy))
-        min_gap = min(b.time - a.time for site in sites for a, b in zip(site.log, site.log[1:], strict=False))
+        policy = FetchPolicy(
+            per_host_rate=rate, global_concurrency=global_concurrency, per_host_concurrency=per_host_concurrency
+        )
+        elapsed, ok, sent, sent_log = asyncio.run(_crawl(urls, policy))
+        # As sent: the fetcher's own clock, exact.
+        sent_gap = min(_min_gap([t for t, u in sent_log if u.startswith(site.base_url + "/")]) for site in sites)
+        # As arrived, less each host's first gap: a new connection's setup sits between the
+        # client's slot and the arrival of its first request (a few ms to tens of ms).
+        arrived_gap = min(_min_gap([r.time for r in site.log][1:]) for site in sites)
     finally:
         for site in sites:
             site.stop()
@@ -89,7 +101,8 @@ def run(hosts: int, pages: int, rate: float, latency: float, global_concurrency:
         "pages_per_s": round(achieved, 3),
         "ceiling_pages_per_s": ceiling,
         "ratio": round(achieved / ceiling, 3),
-        "min_gap_per_host_s": round(min_gap, 3),
+        "min_gap_sent_s": round(sent_gap, 4),
+        "min_gap_arrived_s": round(arrived_gap, 4),
     }
 
 
@@ -100,9 +113,12 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1.0, help="requests/s/host (default: the fetcher's)")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added by each server")
     parser.add_argument("--global-concurrency", type=int, default=8)
+    parser.add_argument(
+        "--per-host-concurrency", type=int, default=1, help="with 1, a host gives at most 1/latency pages/s"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(args.hosts, args.pages, args.rate, args.latency, args.global_concurrency)
+    result = run(args.hosts, args.pages, args.rate, args.latency, args.global_concurrency, args.per_host_concurrency)
     if args.json:
         print(json.dumps(result))
     else:
@@ -116,8 +132,8 @@ def main() -> int:
             f"ratio {result['ratio']:.1%} (target ≥ 90%)"
         )
         print(
-            f"smallest gap between two requests to one host: {result['min_gap_per_host_s']} s "
-            f"(politeness interval {1 / result['per_host_rate']:.3f} s)"
+            f"smallest gap between two requests to one host: {result['min_gap_sent_s']} s as sent, "
+            f"{result['min_gap_arrived_s']} s as arrived (interval {1 / result['per_host_rate']:.3f} s)"
         )
     return 0 if result["ratio"] >= 0.9 else 1
 

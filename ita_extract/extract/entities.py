@@ -85,7 +85,7 @@ class Patterns:
             "|".join(re.escape(w) for w in lex.cue("agency", "assessor"))
         )
         self.definition = re.compile(
-            rf"\(\s?(?P<abbr>{ABBR_RE}|[{THAI}]{{2,8}}|[A-Z]{{2,8}})\s?(?:หรือ\s?[A-Za-z{THAI}.]{{2,10}}\s?)?\)"
+            rf"\(\s?(?P<abbr>{ABBR_RE}|[{THAI}]{{2,8}}|[A-Z][A-Za-z&.]{{1,12}}(?:\s[A-Z][A-Za-z&.]{{1,12}})?)\s?(?:หรือ\s?[A-Za-z{THAI}.]{{2,10}}\s?)?\)"
         )
 
 

@@ -68,6 +68,7 @@ COUNT_TIER_GAP = re.compile(
 )
 YEAR_RANGE = re.compile(r"^\s?(?:-|–|ถึง)\s?(?:พ\.ศ\.)?\s?\d")
 THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
+RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{1,30}\s?)?$")
 # "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
 LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
 ITA_CUE_BEFORE = re.compile(r"ITA|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
@@ -181,6 +182,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
     out: list[tuple[str, Mention, dict]] = []
     prev_end = 0
     last_count: tuple[str, int] | None = None  # (metric, end) of the last pass/fail count
+    last_rank: int | None = None  # end of the last rank
     for n in ctx.numbers:
         if _is_list_marker(ctx, n):
             continue
@@ -201,6 +203,8 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = "count_pass"
             elif lex.cue_re("aggregate", "count_assessed").search(wide):
                 kind = "count_assessed"
+            elif last_rank is not None and n.start - last_rank < 40 and RANK_OF.search(text[last_rank : n.start]):
+                kind = "count_assessed"  # "อันดับที่ 4 จาก 53 หน่วยงาน": the ranked group's size
             if kind in ("count_pass", "count_fail"):
                 last_count = (kind, n.end)
         elif n.attrs.get("percent"):
@@ -221,6 +225,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         elif RANK_BEFORE.search(text[max(0, n.start - 12) : n.start]) and float(value).is_integer():
             if not re.search(r"จาก\s?(?:ลำดับ|อันดับ)", text[max(0, n.start - 16) : n.start]):
                 kind = "rank"
+                last_rank = n.end
         elif value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
             _window_before(ctx, n, prev_end, 45)
         ) and not lex.cue_re("not_result", "change_before").search(near):
