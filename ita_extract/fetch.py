@@ -451,12 +451,12 @@ def _crawl_delay(robots_text: str, user_agent: str) -> float | None:
                     pass
     if agents:
         groups.append((agents, delay))
-    for names, value in groups:
+    for names, group_delay in groups:
         if any(name != "*" and name in product for name in names):
-            return value
-    for names, value in groups:
+            return group_delay
+    for names, group_delay in groups:
         if "*" in names:
-            return value
+            return group_delay
     return None
 
 
@@ -527,7 +527,9 @@ class Fetcher:
             location = response.headers.get("location")
             if response.status in REDIRECT_STATUSES and location:
                 target = _without_fragment(urljoin(current, location.strip()))
-                if target in seen:
+                # A redirect back to a visited URL is a loop, unless it just set a cookie (the
+                # "cookie check" of some CMSs: set, then send back); max_redirects bounds that.
+                if target in seen and "set-cookie" not in response.headers:
                     raise TooManyRedirects(url, f"redirect loop: {current} → {target}")
                 if hops >= self.policy.max_redirects:
                     raise TooManyRedirects(url, f"more than {self.policy.max_redirects} redirects")
@@ -596,7 +598,7 @@ class Fetcher:
                 response = await self._request(url, url, target, {}, ROBOTS_MAX_BYTES, cut=True)
             except HttpStatusError as exc:
                 return _Robots(None, False, f"robots.txt answered {exc.status}: disallow all")
-            except FetchError as exc:
+            except _FetchFailure as exc:
                 return _Robots(None, True, f"robots.txt unreachable ({exc.reason}): allow all")
             location = response.headers.get("location")
             if response.status in REDIRECT_STATUSES and location:
@@ -637,7 +639,7 @@ class Fetcher:
         retry = 0
         while True:
             response: _Response | None = None
-            error: FetchError
+            error: _FetchFailure
             async with host.semaphore:
                 # Wait for the host's turn without holding a global slot other hosts could use.
                 await self._wait_turn(host)

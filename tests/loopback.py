@@ -336,9 +336,9 @@ class LoopbackSite:
         elif fault == "oversized":
             filler = route.body or b"x"
             assert isinstance(filler, bytes)
-            body = (filler * (route.size // len(filler) + 1))[: route.size]
+            big = (filler * (route.size // len(filler) + 1))[: route.size]
             self._send(
-                handler, 200, {"Content-Type": "text/html; charset=utf-8", **route.headers}, body, chunked=route.chunked
+                handler, 200, {"Content-Type": "text/html; charset=utf-8", **route.headers}, big, chunked=route.chunked
             )
             return
         body = route.body

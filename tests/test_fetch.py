@@ -48,6 +48,7 @@ from ita_extract.fetch import (
 from ita_extract.models import Page
 from tests.loopback import (
     SOFT_404_TITLE,
+    LoggedRequest,
     LoopbackProcess,
     LoopbackSite,
     Route,
@@ -67,7 +68,13 @@ CLOCK_SLACK = 0.015
 #: The fetcher's own log uses the clock that schedules it; asyncio timers never fire early.
 CLIENT_SLACK = 1e-6
 #: Fast politeness for tests: no rate limit unless a test sets one, 10 ms backoff base.
-FAST = {"per_host_rate": math.inf, "timeout": 1.0, "max_retries": 2, "backoff_base": 0.01, "backoff_max": 2.0}
+FAST: dict[str, Any] = {
+    "per_host_rate": math.inf,
+    "timeout": 1.0,
+    "max_retries": 2,
+    "backoff_base": 0.01,
+    "backoff_max": 2.0,
+}
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -297,6 +304,18 @@ def test_two_page_redirect_loop(loopback: LoopbackSite) -> None:
     assert loopback.count("/a") == 1 and loopback.count("/b") == 1
 
 
+def test_cookie_check_redirect_to_itself_is_followed(loopback: LoopbackSite) -> None:
+    """Some CMSs set a cookie and redirect to the same URL; the client sends the cookie back."""
+
+    def cookie_check(request: LoggedRequest) -> Route:
+        if "visited=1" in request.headers.get("Cookie", ""):
+            return Route("content")
+        return Route(status=302, headers={"Location": request.path, "Set-Cookie": "visited=1; Path=/"})
+
+    page = fetch(loopback.add("/check", cookie_check))
+    assert page.body == b"content" and loopback.count("/check") == 2
+
+
 def test_redirect_chain_followed_up_to_the_limit(loopback: LoopbackSite) -> None:
     for i in range(6):
         loopback.add(f"/r{i}", Route(status=307, headers={"Location": f"/r{i + 1}"}))
@@ -341,8 +360,8 @@ def test_failures_do_not_lose_the_rest_of_the_run(loopback_factory: Callable[...
     assert len(results) == len(urls)
     for url, result in zip(urls, results, strict=True):
         if url in bad:
-            assert isinstance(result, FetchError) and result.reason == bad[url], url
-            assert result.url == url
+            assert isinstance(result, FetchError), url
+            assert (result.reason, result.url) == (bad[url], url)  # type: ignore[attr-defined]
         else:
             assert isinstance(result, Page) and result.status == 200 and result.url == url
     for i in range(3):

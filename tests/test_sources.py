@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -368,7 +369,7 @@ def _page(url: str, body: bytes = b"<html>x</html>", **headers) -> Page:
     import hashlib
 
     return Page(url=url, final_url=url, status=200, headers={"Content-Type": "text/html", **headers},
-                fetched_at=dt.datetime.now(dt.timezone.utc), sha256=hashlib.sha256(body).hexdigest(), body=body)
+                fetched_at=dt.datetime.now(dt.UTC), sha256=hashlib.sha256(body).hexdigest(), body=body)
 
 
 def test_state_frontier_and_pages(tmp_path):
@@ -399,7 +400,7 @@ def test_save_response_is_one_transaction(tmp_path):
     st.enqueue(db, "s", [st.FrontierItem("http://a/1")])
     bad = _page("http://a/1")
     object.__setattr__(bad, "body", None)  # the insert fails after nothing was written...
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         st.save_response(db, "http://a/1", bad)
     # ...and neither the page nor the frontier moved.
     assert db.execute("SELECT count(*) FROM crawl_pages").fetchone()[0] == 0
@@ -431,7 +432,7 @@ CORPUS = SITES / "corpus"
 
 def test_corpus_prefilter_and_streaming_order():
     assert is_relevant("ผลการประเมิน ITA".encode()) and is_relevant("องค์กรคุณธรรม".encode())
-    assert not is_relevant("ข่าวทั่วไป".encode()) and not is_relevant("ita".encode())
+    assert not is_relevant("ข่าวทั่วไป".encode()) and not is_relevant(b"ita")
     files = list(iter_files(CORPUS))
     assert len(files) == 7 and files == sorted(files)
     relevant = [p.name for p, _ in iter_corpus(CORPUS)]

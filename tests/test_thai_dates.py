@@ -54,6 +54,7 @@ DATE_EXAMPLES = [
      "วันพฤหัสบดีที่ 1 มกราคม 2513"),
     ("ในวันพุธที่ ๑๗ พฤศจิกายน ๒๕๖๔ เวลา ๑๓.๓๐ น. ณ", D(2021, 11, 17), "BE", True, "วันพุธ",
      True, "วันพุธที่ ๑๗ พฤศจิกายน ๒๕๖๔ เวลา ๑๓.๓๐ น."),
+    ("4 มกราคม พุทธศักราช 2566", D(2023, 1, 4), "BE", False, None, False, "4 มกราคม พุทธศักราช 2566"),
     ("29/08/66", D(2023, 8, 29), "BE", True, None, False, "29/08/66"),
     ("2566-11-16", D(2023, 11, 16), "BE", True, None, False, "2566-11-16"),
 ]  # fmt: skip
@@ -109,6 +110,8 @@ def test_times_are_read() -> None:
     # "10.30" after a date is a time only with เวลา, ":" or น.
     d = parse_thai_date("5 ม.ค. 2566 12.50 บาท")
     assert (d.has_time, d.text) == (False, "5 ม.ค. 2566")
+    d = parse_thai_date("5 ม.ค. 2566 24:30 น.")  # not a time of day
+    assert (d.has_time, d.time, d.text) == (False, None, "5 ม.ค. 2566")
 
 
 def test_ranges_give_the_start_date() -> None:
@@ -210,6 +213,8 @@ YEAR_EXAMPLES = [
     ("พ.ศ. ๒๕๖๗", [(2567, False, False, "พ.ศ. ๒๕๖๗")]),
     ("ค.ศ. 2024", [(2567, False, False, "ค.ศ. 2024")]),
     ("ปี 2024", [(2567, False, True, "ปี 2024")]),
+    ("ปี พ.ศ. 2566", [(2566, False, False, "ปี พ.ศ. 2566")]),
+    ("พุทธศักราช ๒๕๖๔", [(2564, False, False, "พุทธศักราช ๒๕๖๔")]),
     ("ประจำปี 2566", [(2566, False, True, "ประจำปี 2566")]),
     ("ผล ITA 2566", [(2566, False, True, "2566")]),
     ("(พ.ศ. 2561 - 2580)", [(2561, False, False, "พ.ศ. 2561"), (2580, False, False, "2580")]),

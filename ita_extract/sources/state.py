@@ -80,7 +80,7 @@ DISCOVERY_KINDS = ("listing", "rss", "sitemap", "cdx")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -355,7 +355,7 @@ def export_warc(db: Any, path: str | Path) -> int:
                 length=len(page.body),
                 http_headers=http_headers,
                 warc_headers_dict={
-                    "WARC-Date": page.fetched_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "WARC-Date": page.fetched_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 },
             )
             writer.write_record(record)

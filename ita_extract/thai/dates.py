@@ -135,7 +135,7 @@ def _month_number(token: str) -> int:
 # --------------------------------------------------------------------------
 # Regexes
 
-_ERA = r"[พค]\.?\s?ศ\.?"
+_ERA = r"(?:พุทธศักราช|คริสต์ศักราช|[พค]\.?\s?ศ\.?)"
 _RANGE = r"\s*(?:-|–|—|ถึงวันที่|ถึง)\s*"
 _DAY = r"(?<![\d.,/:])[0-3]?\d"
 # A year may not run into more digits or into a time/decimal ("10.30").
@@ -344,8 +344,6 @@ def _parse_time(s: str) -> _dt.time | None:
     if not (t.group("v") or t.group("s") == ":" or t.group("n")):
         return None
     h, mi = int(t.group("h")), int(t.group("m"))
-    if h == 24 and mi == 0:
-        h = 0
     if not (0 <= h <= 23 and 0 <= mi <= 59):
         return None
     return _dt.time(h, mi)
@@ -493,7 +491,7 @@ def safe_thai_strptime(text: str, fmt: str = "%d %B %Y", era: str = "be") -> _dt
     text = _check_text(text)
     try:
         s = thai_digits_to_arabic(text)
-        if re.search(r"ค\.?\s?ศ\.?", s):
+        if re.search(r"ค\.?\s?ศ\.?|คริสต์ศักราช", s):
             era = "ad"
         s = re.sub(rf"{_ERA}\s*", "", s)
         return _pythainlp_strptime(s, fmt, year=era)

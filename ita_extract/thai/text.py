@@ -32,7 +32,9 @@ _ALL = re.escape(ZERO_WIDTH + HSPACE + VSPACE)
 _SPECIAL = re.escape(ZERO_WIDTH + HSPACE.replace(" ", "") + VSPACE.replace("\n", ""))
 # Only runs that change are matched: a lone " " or "\n" between two
 # ordinary characters is left alone (the regex engine skips it in C).
-_EDIT_RE = re.compile(rf"\A[{_ALL}]+|[{_ALL}]+\Z|[{_ALL}]{{2,}}|[{_SPECIAL}]|(?P<ee>เ[{re.escape(ZERO_WIDTH)}]*เ)")
+# Leading/trailing whitespace of the whole text is cut off before the scan.
+_EDIT_RE = re.compile(rf"[{_ALL}]{{2,}}|[{_SPECIAL}]|(?P<ee>เ[{re.escape(ZERO_WIDTH)}]*เ)")
+_LEADING_RE = re.compile(f"[{_ALL}]*")
 _NEWLINE_RE = re.compile(r"\r\n?|[" + re.escape(VSPACE.replace("\r", "")) + "]")
 _HSPACE_RE = re.compile(f"[{re.escape(HSPACE)}]")
 _REMOVABLE = frozenset(ZERO_WIDTH + HSPACE + VSPACE)
@@ -171,9 +173,11 @@ def clean_text(raw: str) -> CleanText:
     text, nfc_map = _nfc_with_map(raw)
     pieces: list[str] = []
     offs: list[int] = []
-    prev = 0
     n = len(text)
-    for m in _EDIT_RE.finditer(text):
+    prev = _LEADING_RE.match(text).end()  # strip the whole text
+    while n > prev and text[n - 1] in _REMOVABLE:
+        n -= 1
+    for m in _EDIT_RE.finditer(text, prev, n):
         a, b = m.span()
         if a > prev:
             pieces.append(text[prev:a])
@@ -184,8 +188,6 @@ def clean_text(raw: str) -> CleanText:
             offs.append(a)
             continue
         run = m.group()
-        if a == 0 or b == n:
-            continue  # strip the whole text
         nls = [nm.start() for nm in _NEWLINE_RE.finditer(run)]
         if nls:
             k = min(len(nls), 2)
@@ -197,7 +199,7 @@ def clean_text(raw: str) -> CleanText:
                 pieces.append(" ")
                 offs.append(a + hm.start())
     if prev < n:
-        pieces.append(text[prev:])
+        pieces.append(text[prev:n])
         offs.extend(range(prev, n))
     out = "".join(pieces)
     if nfc_map is not None:
