@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,8 +11,6 @@ from hypothesis import strategies as st
 
 from ita_extract.thai import CleanText, clean_text, thai_digits_to_arabic
 from ita_extract.thai.text import HSPACE, VSPACE, ZERO_WIDTH
-
-CORPUS_FILE = Path("/work/shared/corpus/thaigov-ita/65840.txt")
 
 
 @pytest.mark.parametrize(
@@ -104,31 +100,6 @@ def test_clean_text_is_frozen() -> None:
         ct.text = "ข"  # type: ignore[misc]
 
 
-def _time_clean(raw: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        clean_text(raw)
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def test_clean_text_speed_synthetic_500kb() -> None:
-    # Mixed article-like text with every kind of edit, ~500 KB of UTF-8.
-    unit = "วันที่\u00a0๑๖ พฤศจิกายน ๒๕๖๖  ผลการประเมิน ITA\u200b ร้อยละ ๙๕.๕\r\n\r\n\r\n\tเเละ "
-    raw = unit * (500_000 // len(unit.encode()))
-    assert len(raw.encode()) > 450_000
-    # Measured ~25 ms; the bound is loose for a busy 2-core machine, but an
-    # accidental O(n^2) step would blow through it.
-    assert _time_clean(raw) < 0.5
-
-
-@pytest.mark.skipif(not CORPUS_FILE.exists(), reason="shared corpus not mounted")
-def test_clean_text_speed_corpus_article() -> None:
-    raw = CORPUS_FILE.read_text(encoding="utf-8")
-    ct = clean_text(raw)
-    assert "\u00a0" not in ct.text
-    assert _time_clean(raw) < 0.25
 
 
 # --------------------------------------------------------------------------
