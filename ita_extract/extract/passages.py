@@ -19,8 +19,9 @@ WHOLE_ARTICLE_MAX = 20_000
 CONTEXT_LINES = 3
 # An item of a cabinet summary or digest: "13. เรื่อง ...", "๑๓. เรื่อง", "18. ..." at line start.
 ITEM_HEADING = re.compile(r"^\s*\d{1,3}\s?\.\s*(?:เรื่อง|\S)", re.M)
-# An item runs at most this many lines, so a missing next heading cannot swallow the rest.
-MAX_ITEM_LINES = 80
+# An item runs at most this many lines (a flattened table takes one line per cell), so a
+# missing next heading cannot swallow the rest.
+MAX_ITEM_LINES = 250
 
 
 def topic_re() -> re.Pattern[str]:

@@ -229,7 +229,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         elif value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
             _window_before(ctx, n, prev_end, 45)
         ) and not lex.cue_re("not_result", "change_before").search(near):
-            kind = "average"
+            kind = "score" if _own_average(ctx, n, prev_end) else "average"
         elif value <= MAX_SCORE and (
             SCORE_UNIT_AFTER.match(after)
             or SCORE_LEAD_BEFORE.search(text[max(0, n.start - 40) : n.start])
@@ -254,6 +254,24 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
             out.append((kind, n, {**info, "value": value}))
             prev_end = n.end
     return out
+
+
+AREA_AGENCY = re.compile(r"^(?:จังหวัด|อำเภอ|ตำบล|ภาค|พื้นที่)")
+
+
+def _own_average(ctx: Context, n: Mention, prev_end: int) -> bool:
+    """"กรมการปกครอง มีคะแนนเฉลี่ยอยู่ที่ 99.55": one named agency's own score, reported as
+    the mean of its instruments. A province's or a group's average stays an aggregate."""
+    lex = load_lexicon()
+    window = _window_before(ctx, n, prev_end, 45)
+    cue = lex.cue_re("aggregate", "average").search(window)
+    cue_start = n.start - len(window) + cue.start()
+    for a in reversed(ctx.agencies):
+        if a.end <= cue_start:
+            gap = ctx.text[a.end : cue_start]
+            return (len(gap) <= 12 and not re.search(r"\d", gap) and not AREA_AGENCY.match(a.value)
+                    and not is_assessor(a.value))
+    return False
 
 
 def _count_value(n: Mention) -> float:
@@ -496,6 +514,17 @@ def find_aggregates(ctx: Context, classified, doc_year: int | None) -> list[tupl
     return out
 
 
+def table_aggregates(ctx: Context, passage: Passage, doc_year: int | None) -> list[tuple[Aggregate, int]]:
+    from ita_extract.extract.tables import read_tables
+
+    return [
+        (Aggregate(scope=c.scope, metric=c.metric, value=c.value,
+                   fiscal_year_be=c.year if c.year is not None else doc_year,
+                   evidence=ctx.sentence(c.start, c.end)), c.start)
+        for c in read_tables(ctx.text, passage.start, passage.end)
+    ]
+
+
 def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None = None) -> Found:
     """Run the relation rules over the passages of one article."""
     abbreviations = document_abbreviations(text) if passages else {}
@@ -508,6 +537,7 @@ def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None 
         doc_year = _assessment_year(ctx)
         results += find_results(ctx, classified, doc_year, title_agency)
         aggregates += find_aggregates(ctx, classified, doc_year)
+        aggregates += table_aggregates(ctx, passage, doc_year)
         people += ctx.people
     return Found(results, aggregates, people)
 

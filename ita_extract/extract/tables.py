@@ -1,0 +1,111 @@
+"""Flattened tables: a table scraped one cell per line (cabinet summaries do this).
+
+    ประเภทหน่วยงาน / จำนวนหน่วยงาน / คะแนนเฉลี่ย ปีงบประมาณ พ.ศ. / พัฒนาการ / ร้อยละที่ผ่าน* / 2565 / 2564
+    อบจ. / 76 / 93.29 / 92.18 / 1.11 / 92.11
+    ...
+
+The header cells come first (year cells last, under the one header that names a year);
+each row is a label followed by the same number of numeric cells. Every numeric cell of a
+known column becomes an aggregate scoped to the row label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ita_extract.extract.lexicon import load_lexicon
+
+# A cell is a short line; a paragraph is not part of a table.
+CELL_MAX = 60
+# Fewer rows than this is not worth calling a table.
+MIN_ROWS = 2
+NUMBER_CELL = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?\*?$|^-?\d+(?:\.\d+)?\*?$")
+YEAR_CELL = re.compile(r"^(?:พ\.ศ\.\s?)?(25\d\d)$")
+METRIC_ORDER = ("skip", "percent_fail", "percent_pass", "count_fail", "count_pass", "count_assessed", "rank", "average")
+
+
+@dataclass(frozen=True)
+class TableCell:
+    scope: str
+    metric: str
+    value: float
+    year: int | None
+    start: int
+    end: int
+
+
+def _metric(header: str) -> str | None:
+    lex = load_lexicon()
+    for key in METRIC_ORDER:
+        if any(w in header for w in lex.cue("table", key)):
+            return key
+    return None
+
+
+def read_tables(text: str, start: int, end: int) -> list[TableCell]:
+    """Aggregates read from the flattened tables between ``start`` and ``end``."""
+    lines: list[tuple[int, int, str]] = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        s = raw.strip()
+        lines.append((pos, pos + len(raw), s))
+        pos += len(raw) + 1
+    out: list[TableCell] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j][2] and len(lines[j][2]) <= CELL_MAX:
+            j += 1
+        if j - i >= 6:
+            out.extend(_read_block(lines[i:j]))
+        i = max(j, i + 1)
+    return out
+
+
+def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
+    cells = [c for _, _, c in block]
+    is_num = [bool(NUMBER_CELL.match(c)) and not YEAR_CELL.match(c) for c in cells]
+    # rows: a non-numeric label followed by numeric cells
+    runs: list[tuple[int, int]] = []  # (label index, number of numeric cells after it)
+    k = 0
+    while k < len(cells):
+        if not is_num[k]:
+            n = 0
+            while k + 1 + n < len(cells) and is_num[k + 1 + n]:
+                n += 1
+            if n:
+                runs.append((k, n))
+            k += 1 + n
+        else:
+            k += 1
+    if not runs:
+        return []
+    width, count = Counter(n for _, n in runs).most_common(1)[0]
+    rows = [r for r in runs if r[1] == width]
+    if count < MIN_ROWS or width < 1:
+        return []
+    header = cells[: rows[0][0]]
+    years = [int(YEAR_CELL.match(c).group(1)) for c in header if YEAR_CELL.match(c)]
+    labels = [c for c in header if not YEAR_CELL.match(c)][1:]  # the first header names the row labels
+    columns: list[tuple[str | None, int | None]] = []
+    for label in labels:
+        if years and re.search(r"ปี|พ\.ศ\.", label) and len(labels) - 1 + len(years) == width:
+            columns += [(_metric(label), y) for y in years]
+        else:
+            columns.append((_metric(label), None))
+    if len(columns) != width:
+        return []
+    out = []
+    for label_index, _ in rows:
+        s, e, scope = block[label_index]
+        for c, (metric, year) in enumerate(columns):
+            if metric in (None, "skip"):
+                continue
+            cs, ce, cell = block[label_index + 1 + c]
+            value = float(cell.rstrip("*").replace(",", ""))
+            if metric in ("average", "percent_pass", "percent_fail") and value > 100:
+                continue
+            out.append(TableCell(scope, metric, value, year, cs, ce))
+    return out
