@@ -21,6 +21,9 @@ THAI = "\u0e00-\u0e7f"
 ABBR_RE = rf"[ก-ฮ]{{1,5}}\.(?:[ก-ฮ]{{1,4}}\.)*"
 
 
+ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
+
+
 @dataclass(frozen=True)
 class Mention:
     label: str
@@ -85,7 +88,7 @@ class Patterns:
             "|".join(re.escape(w) for w in lex.cue("agency", "assessor"))
         )
         self.definition = re.compile(
-            rf"\(\s?(?P<abbr>{ABBR_RE}|[{THAI}]{{2,8}}|[A-Z][A-Za-z&.]{{1,12}}(?:\s[A-Z][A-Za-z&.]{{1,12}})?)\s?(?:หรือ\s?[A-Za-z{THAI}.]{{2,10}}\s?)?\)"
+            rf"\(\s?(?P<abbr>{ABBR_RE}|[{THAI}]{{2,8}}|[A-Z][A-Za-z&.]{{1,12}}(?:\s[A-Z][A-Za-z&.]{{0,12}}){{0,2}})\s?(?:หรือ\s?[A-Za-z{THAI}.]{{2,10}}\s?)?\)"
         )
 
 
@@ -145,7 +148,7 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
             break
         if name.startswith("จังหวัด") and not pat.province.match(name, len("จังหวัด")):
             continue
-        if name in pat.generic_agency or len(name) < 5:
+        if name in pat.generic_agency or len(name) < 5 or _no_name_after_head(name, pat):
             continue
         if not free(start, end):
             continue
@@ -183,14 +186,28 @@ def _expand(name: str, text: str, end: int, table: dict[str, str]) -> str:
 
 
 def _unabbreviate(name: str, text: str) -> str:
-    """``กระทรวงดิจิทัลฯ`` → the longest full form the article writes (``กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม``)."""
+    """``กระทรวงดิจิทัลฯ`` → the full form the article writes (``กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม``);
+    ``สำนักงานปลัดกระทรวงดิจิทัลฯ`` → the same completion after its own prefix."""
     stem = name.rstrip("ฯ").rstrip()
-    best = name
-    for m in re.finditer(re.escape(stem) + rf"[{THAI}]+(?:\s(?:วิทยาศาสตร์|วิจัยและนวัตกรรม)[{THAI}]*)*", text):
-        full = _trim_agency(m.group(0), patterns())
-        if len(full) > len(stem) + 2 and (best.endswith("ฯ") or len(full) < len(best)):
-            best = full
-    return best
+    pat = patterns()
+    heads = [m.start() for m in re.finditer(rf"(?:{pat.lex.agency_alt})", stem)]
+    for cut in heads:  # the whole stem first, then shorter suffixes that start at a head
+        suffix = stem[cut:]
+        best = None
+        for m in re.finditer(re.escape(suffix) + rf"[{THAI}]+", text):
+            full = _trim_agency(m.group(0), pat)
+            if len(full) > len(suffix) + 2 and not full.endswith("ฯ") and (best is None or len(full) < len(best)):
+                best = full
+        if best is not None:
+            return stem[:cut] + best
+    return name
+
+
+def _no_name_after_head(name: str, pat: Patterns) -> bool:
+    """"กระทรวงที่...", "กรมฯ": a head followed by a function word, not by a name."""
+    head = re.match(rf"(?:{pat.lex.agency_alt})", name)
+    rest = name[head.end():] if head else name
+    return len(rest) < 2 or bool(re.match(r"(?:ที่|ซึ่ง|และ|ต่าง|ละ|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)", rest))
 
 
 def document_abbreviations(text: str) -> dict[str, str]:
@@ -204,6 +221,10 @@ def document_abbreviations(text: str) -> dict[str, str]:
         cands = [m for m in find_agencies_plain(before) if m.end >= len(before) - 1]
         if cands:
             table.setdefault(abbr, cands[-1].value)
+            # "ธนาคาร... (ธพว.) หรือ SME D Bank": a second name for the same agency
+            alias = ALIAS_AFTER.match(text, d.end())
+            if alias:
+                table.setdefault(alias.group(1).strip(), cands[-1].value)
     return table
 
 

@@ -71,6 +71,8 @@ THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
 RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{1,30}\s?)?$")
 # "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
 LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
+PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)|(?:ใน)?ปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)(?:หน้า)?)[^\d]{0,12}(?:ที่|คือ|ได้|อยู่ที่)?\s?$")
+PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
 ITA_CUE_BEFORE = re.compile(r"ITA|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
 
 
@@ -207,6 +209,11 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = "count_assessed"  # "อันดับที่ 4 จาก 53 หน่วยงาน": the ranked group's size
             if kind in ("count_pass", "count_fail"):
                 last_count = (kind, n.end)
+        elif (n.attrs.get("percent") and PERCENT_SIGN_AFTER.match(after) and MIN_SCORE <= value <= MAX_SCORE
+              and "คะแนน" in text[max(0, n.start - 60) : n.start]
+              and not lex.cue_re("aggregate", "count_pass").search(wide)
+              and not lex.cue_re("not_result", "change_before").search(near)):
+            kind = "score"  # "ได้คะแนนสูงสุด 98.52%": a score written with a percent sign
         elif n.attrs.get("percent"):
             if lex.cue_re("not_result", "change_before").search(near):
                 kind = None
@@ -226,10 +233,10 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
             if not re.search(r"จาก\s?(?:ลำดับ|อันดับ)", text[max(0, n.start - 16) : n.start]):
                 kind = "rank"
                 last_rank = n.end
-        elif value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
+        elif MIN_SCORE <= value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
             _window_before(ctx, n, prev_end, 45)
         ) and not lex.cue_re("not_result", "change_before").search(near):
-            kind = "score" if _own_average(ctx, n, prev_end) else "average"
+            kind = "score" if value >= MIN_SCORE and _own_average(ctx, n, prev_end) else "average"
         elif value <= MAX_SCORE and (
             SCORE_UNIT_AFTER.match(after)
             or SCORE_LEAD_BEFORE.search(text[max(0, n.start - 40) : n.start])
@@ -239,14 +246,18 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = "average"
             elif _is_target(ctx, n, near, after):
                 kind = None
-            elif LEVEL_BEFORE.search(near):
-                kind = "score"  # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69": a level, not a change
-                info = {"previous": bool(re.search(r"จาก\s?$", near))}
+            elif value < MIN_SCORE:
+                kind = None  # a difference or an indicator, not a level of the 0-100 scale
+            elif LEVEL_BEFORE.search(near) or PREVIOUS_LEVEL.search(near):
+                # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69", "จากปีก่อนที่ 89.68": a level, not a
+                # change; it is the same kind of figure as the one it is compared with.
+                kind = "average" if out and out[-1][0] == "average" and n.start - out[-1][1].end < 80 else "score"
+                info = {"previous": bool(re.search(r"จาก\s?$", near) or PREVIOUS_LEVEL.search(near))}
             elif lex.cue_re("not_result", "change_before").search(near):
                 kind = None
             elif _is_subscore(ctx, n, wide):
                 kind = None
-            elif value < MIN_SCORE or OTHER_INDEX.search(text[ctx.line_bounds(n.start)[0] : n.start]):
+            elif OTHER_INDEX.search(text[ctx.line_bounds(n.start)[0] : n.start]):
                 kind = None
             else:
                 kind = "score"
