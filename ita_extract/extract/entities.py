@@ -21,6 +21,8 @@ THAI = "\u0e00-\u0e7f"
 ABBR_RE = rf"[ก-ฮ]{{1,5}}\.(?:[ก-ฮ]{{1,4}}\.)*"
 
 
+# After an agency head, these begin a clause, not a name ("กระทรวงที่ได้...", but "กรมที่ดิน").
+FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
 
 
@@ -207,7 +209,7 @@ def _no_name_after_head(name: str, pat: Patterns) -> bool:
     """"กระทรวงที่...", "กรมฯ": a head followed by a function word, not by a name."""
     head = re.match(rf"(?:{pat.lex.agency_alt})", name)
     rest = name[head.end():] if head else name
-    return len(rest) < 2 or bool(re.match(r"(?:ที่|ซึ่ง|และ|ต่าง|ละ|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)", rest))
+    return len(rest) < 2 or bool(FUNCTION_AFTER_HEAD.match(rest))
 
 
 def document_abbreviations(text: str) -> dict[str, str]:
