@@ -81,6 +81,8 @@ class Patterns:
         self.tier = re.compile(
             rf"(?:ระดับ|เกรด)\s?(?:ผลการประเมิน\s?)?(?:ที่\s?)?[“\"'‘]?\s?(?P<tier>{tiers})(?![A-Za-z])(?!เกณฑ์|การ|ค่า)\s?[”\"'’]?"
         )
+        # the word tiers also stand alone ("... ผ่านดีเยี่ยม 97 คะแนน"); letters and ผ่าน need ระดับ
+        self.word_tier = re.compile(r"(?<![ก-๛])(?P<tier>ผ่านดีเยี่ยม|ผ่านดี|ดีเยี่ยม|ต้องปรับปรุงโดยด่วน)(?![ก-๛])")
         self.moral_tier = re.compile(
             r"(?:ระดับที่\s?(?P<level>[123])\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม)"
             r"|ระดับที่\s?2\s?(?P<tier2>องค์กรคุณธรรม)"
@@ -349,6 +351,9 @@ def find_tiers(text: str) -> list[Mention]:
     out = []
     for m in pat.tier.finditer(text):
         out.append(Mention("TIER", m.start(), m.end(), m.group(0), m.group("tier"), {"kind": "ITA"}))
+    for m in pat.word_tier.finditer(text):
+        if not any(t.start <= m.start() < t.end for t in out):
+            out.append(Mention("TIER", m.start(), m.end(), m.group(0), m.group("tier"), {"kind": "ITA"}))
     for m in pat.moral_tier.finditer(text):
         tier = m.group("tier") or m.group("tier2")
         out.append(Mention("TIER", m.start(), m.end(), m.group(0), tier, {"kind": "MORAL_ORG"}))

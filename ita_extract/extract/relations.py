@@ -236,7 +236,10 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         elif MIN_SCORE <= value <= MAX_SCORE and lex.cue_re("aggregate", "average").search(
             _window_before(ctx, n, prev_end, 45)
         ) and not lex.cue_re("not_result", "change_before").search(near):
-            kind = "score" if value >= MIN_SCORE and _own_average(ctx, n, prev_end) else "average"
+            if _is_target(ctx, n, near, after):
+                kind = None  # "ค่าคะแนนเฉลี่ย 85 คะแนนขึ้นไป": a target
+            else:
+                kind = "score" if _own_average(ctx, n, prev_end) else "average"
         elif value <= MAX_SCORE and (
             SCORE_UNIT_AFTER.match(after)
             or SCORE_LEAD_BEFORE.search(text[max(0, n.start - 40) : n.start])
@@ -244,7 +247,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         ):
             if lex.cue_re("aggregate", "average").search(wide):
                 kind = "average"
-            elif _is_target(ctx, n, near, after):
+            elif _is_target(ctx, n, near, after) and not HEADER_AFTER.match(text, n.end):
                 kind = None
             elif value < MIN_SCORE:
                 kind = None  # a difference or an indicator, not a level of the 0-100 scale
@@ -310,16 +313,38 @@ def _is_subscore(ctx: Context, n: Mention, wide: str) -> bool:
     return not re.search(r"รวม|ภาพรวม|ทั้งสิ้น", wide[m.start() :]) and "คุณธรรมและความโปร่งใส" not in wide[m.start() : m.start() + 40]
 
 
-def _tier_just_before(ctx: Context, n: Mention) -> Mention | None:
+def _tier_just_before(ctx: Context, n: Mention, gap: re.Pattern[str] | None = None) -> Mention | None:
+    gap = gap or COUNT_TIER_GAP
     for t in reversed(ctx.tiers):
         if t.end <= n.start:
-            if n.start - t.end <= 45 and COUNT_TIER_GAP.match(ctx.text[t.end : n.start]):
+            if n.start - t.end <= 45 and gap.match(ctx.text[t.end : n.start]):
                 return t
             return None
     return None
 
 
 # --- results ------------------------------------------------------------------------------
+
+HEADER_AFTER = re.compile(r"\s?(?:คะแนน)?\s?\)?\s?(?:นั้น|ซึ่ง)?\s?(?:ได้แก่|คือ)\s?")
+HEADER_TIER_GAP = re.compile(r"^[\s”\"')]*(?:คะแนนเต็ม|คะแนน|ที่|มี|ได้|\s)*$")
+
+
+def _list_after(ctx: Context, n: Mention) -> list[Mention]:
+    """The agencies of a list headed by a score ("92 คะแนน ได้แก่ A B C"), else []."""
+    m = HEADER_AFTER.match(ctx.text, n.end)
+    if not m:
+        return []
+    items: list[Mention] = []
+    pos = m.end()
+    for a in ctx.agencies:
+        if a.start < pos:
+            continue
+        if not LIST_GLUE.match(ctx.text[pos : a.start]):
+            break
+        items.append(a)
+        pos = a.end
+    return items
+
 
 def _agencies_for_score(ctx: Context, n: Mention, bound: int) -> list[Mention]:
     ls, _ = ctx.line_bounds(n.start)
@@ -422,6 +447,19 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
     prev_agency: Mention | None = None
     for kind, n, info in classified:
         if kind != "score":
+            continue
+        header = _list_after(ctx, n)
+        if header:
+            # "ผ่านดี 92 คะแนน ได้แก่ A B C": the score heads the list that follows it
+            tier = _tier_just_before(ctx, n, gap=HEADER_TIER_GAP) or _tier_for(ctx, header[0], None, None)
+            year = _fiscal_year(ctx, n.start, n.end, doc_year)
+            for a in header:
+                tier_value, derived = (tier.value, False) if tier else (lex.derive_tier(info["value"]), True)
+                out.append((Result(agency=a.value, assessment=_assessment(ctx, n.start, tier), score=info["value"],
+                                   tier=tier_value, tier_derived=derived, fiscal_year_be=year,
+                                   evidence=ctx.sentence(n.start, a.end)), a.start))
+            bound = header[-1].end
+            prev_agency = header[-1]
             continue
         agencies = [] if info.get("previous") and prev_agency is not None else _agencies_for_score(ctx, n, bound)
         if info.get("previous") and prev_agency is not None:
