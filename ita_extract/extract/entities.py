@@ -70,6 +70,8 @@ class Patterns:
             rf"(?P<hon>{lex.honorific_alt})\s?(?P<given>[{THAI}]{{2,30}})\s(?P<family>(?:ณ\s)?[{THAI}]{{2,40}})"
         )
         self.position_head = re.compile(rf"(?:{lex.position_alt})")
+        # "อุตสาหกรรมจังหวัดปัตตานี", "พาณิชย์จังหวัดน่าน": the head of a provincial office
+        self.provincial_officer = re.compile(rf"[ก-๛]{{2,20}}จังหวัด(?:{lex.province_alt})")
         self.not_name = re.compile(
             rf"(?:{'|'.join(re.escape(w) for w in lex.cue('person', 'not_name'))})"
         )
@@ -259,6 +261,12 @@ def find_people(text: str) -> list[Person]:
     people: list[Person] = []
     for m in pat.person.finditer(text):
         given, family = m.group("given"), m.group("family")
+        end = m.end()
+        # "ชาญวีรกูลรองนายกรัฐมนตรี...": a family name glued to the position after it
+        glued = pat.position_head.search(family, 3)
+        if glued:
+            end -= len(family) - glued.start()
+            family = family[: glued.start()]
         # "นายกรัฐมนตรี", "นายอำเภอ": a position head, not an honorific + name.
         head = pat.position_head.match(text, m.start())
         if head and head.end() > m.start("given"):
@@ -267,16 +275,16 @@ def find_people(text: str) -> list[Person]:
             continue
         if pat.position_head.match(family) or pat.position_head.match(given):
             continue
-        position, ps, pe = _position_after(text, m.end(), pat)
+        position, ps, pe = _position_after(text, end, pat)
         if position is None:
             position, ps, pe = _position_before(text, m.start(), pat)
         people.append(
-            Person(m.group("hon"), f"{given} {family}", m.start(), m.end(), position, ps, pe)
+            Person(m.group("hon"), f"{given} {family}", m.start(), end, position, ps, pe)
         )
     return people
 
 
-_ORG_CONTINUATION = ("กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
+_ORG_CONTINUATION = ("ว่าการ", "กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
                      "ธนาคาร", "ศูนย์", "สถาบัน", "องค์การ", "การ", "กอง", "เทศบาล", "อำเภอ",
                      "บรรษัท", "กองทุน", "สภา", "คณะกรรมการ")
 
@@ -284,7 +292,8 @@ _ORG_CONTINUATION = ("กระทรวง", "กรม", "สำนักง�
 def _position_after(text: str, end: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
     m = re.match(r"\s?", text[end:])
     start = end + (m.end() if m else 0)
-    if not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:]):
+    if (not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:])
+            and not pat.provincial_officer.match(text, start)):
         return None, None, None
     chunks = _chunks(text, start)
     if not chunks:
@@ -317,7 +326,7 @@ def _position_after(text: str, end: int, pat: Patterns) -> tuple[str | None, int
 def _position_before(text: str, start: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
     """"ผู้ว่าราชการจังหวัดขอนแก่น นายไกรสร ..." — the position written just before a name."""
     before = text[max(0, start - 80): start]
-    m = re.search(r"(\S+)\s$", before)
+    m = re.search(r"(\S+?)\s?\(?\s?$", before)
     if not m:
         return None, None, None
     chunk = m.group(1)

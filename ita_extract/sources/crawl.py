@@ -12,7 +12,8 @@ concurrency, retries), and does every database write itself as each fetch comple
 SQLite sees one writer and each transition is one transaction:
 
     fetch ok      → response row + frontier ``fetched``               (one transaction)
-    article       → extract_page → build_article → process_article + ``done``  (one transaction)
+    article       → extract_page → build_article → extract (worker thread)
+                  → document + ``done``                                  (one transaction)
     discovery     → response row + new frontier rows + ``done``          (one transaction)
     fetch failed  → error response row (if any) + ``failed`` with reason (one transaction)
 
@@ -44,6 +45,8 @@ __all__ = ["CrawlStats", "crawl", "fetch_and_parse", "reparse"]
 # Fetches kept in flight per unit of global concurrency: enough that every host's queue in
 # the Fetcher is fed while the loop writes to SQLite, few enough that a kill loses little.
 WINDOW_FACTOR = 2
+# Fetched pages waiting for or in analysis before new fetches are held back (memory bound).
+MAX_ANALYSING = 32
 # Stub hops followed by fetch_and_parse (a stub pointing at a stub...).
 MAX_STUB_HOPS = 3
 # Seconds between progress lines on stderr.
@@ -69,16 +72,21 @@ class CrawlStats:
         self.failures[reason] = self.failures.get(reason, 0) + 1
 
 
-def _pipeline() -> tuple[Any, Any]:
-    """The lead's parse.build_article and pipeline.process_article (imported late)."""
+def _pipeline() -> tuple[Any, Any, Any]:
+    """The lead's parse.build_article, pipeline.extract_article and pipeline.process_article.
+
+    A crawl stores each document as ``process_article`` does (``extract_article`` then
+    ``store.save_document``) but split in two, so that extraction runs in a worker thread
+    and the database is written by the event loop's thread only.
+    """
     try:
         from ita_extract.parse import build_article
-        from ita_extract.pipeline import process_article
+        from ita_extract.pipeline import extract_article, process_article
     except ImportError as e:  # pragma: no cover - only while the core pipeline is missing
         raise ImportError(
-            f"crawl needs ita_extract.parse.build_article and ita_extract.pipeline.process_article ({e})"
+            f"crawl needs ita_extract.parse.build_article and ita_extract.pipeline.extract_article ({e})"
         ) from e
-    return build_article, process_article
+    return build_article, extract_article, process_article
 
 
 def _store() -> Any:
@@ -176,18 +184,71 @@ def _fail(
     ctx.stats.count_failure(reason)
 
 
-def _handle_article(ctx: _Context, row: st.FrontierRow, page: Page) -> None:
-    """A stored article response → parts → Article → extraction, and its frontier mark."""
-    source, db = ctx.source, ctx.db
+@dataclass
+class _Outcome:
+    """What the analysis of one article page decided (computed off the event loop)."""
+
+    kind: str  # stub | soft_404 | not_relevant | out_of_window | failed | article
+    parts: PageParts | None = None
+    stage: str = ""
+    reason: str = ""
+    message: str = ""
+    article: Article | None = None
+    record: Any = None
+
+
+def _analyse(source: SourceDefinition, row: st.FrontierRow, page: Page, since: dt.date | None,
+             until: dt.date | None) -> _Outcome:
+    """Parse and extract one stored article response; touches no database (so it can run
+    in a worker thread while the event loop keeps fetching)."""
     try:
         parts = extract_page(page.body, url=page.final_url, content_type=_content_type(page), source=source)
     except Exception as e:  # a page the parser cannot read is a failed item, not a dead crawl
-        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
-        return
+        return _Outcome("failed", stage="parse", reason="parse_error", message=f"{type(e).__name__}: {e}")
     if parts.redirect_to:
-        _handle_stub(ctx, row, parts)
-        return
+        return _Outcome("stub", parts)
     if parts.is_soft_404:
+        return _Outcome("soft_404", parts)
+    if not _relevant(source, (parts.title or "") + "\n" + parts.body_text):
+        return _Outcome("not_relevant", parts)
+    if not parts.body_text.strip():
+        return _Outcome("failed", stage="parse", reason="EmptyInput", message=f"{row.url}: no article text in the page")
+    build_article, extract_article, _ = _pipeline()
+    doc = row.doc or article_doc(source, row.article_url or row.url)
+    try:
+        article = build_article(
+            doc,
+            title=parts.title,
+            body=parts.body_text,
+            url=row.article_url or row.url,
+            date_text=parts.date_text,
+            source_format="crawl",
+            source_path=row.url,
+            source_sha256=page.sha256,
+        )
+    except InputError as e:
+        return _Outcome("failed", stage="parse", reason=type(e).__name__, message=str(e))
+    except Exception as e:
+        return _Outcome("failed", stage="parse", reason="parse_error", message=f"{type(e).__name__}: {e}")
+    published = article.published
+    if published is not None and not ((since is None or published >= since) and (until is None or published <= until)):
+        return _Outcome("out_of_window", parts, article=article)
+    try:
+        record = extract_article(article)
+    except Exception as e:
+        return _Outcome("failed", stage="extract", reason="extract_error", message=f"{type(e).__name__}: {e}")
+    return _Outcome("article", parts, article=article, record=record)
+
+
+def _apply(ctx: _Context, row: st.FrontierRow, outcome: _Outcome) -> None:
+    """Write what ``_analyse`` decided: the document and the frontier mark, together."""
+    source, db = ctx.source, ctx.db
+    if outcome.kind == "failed":
+        _fail(ctx, row, outcome.stage, outcome.reason, outcome.message)
+    elif outcome.kind == "stub":
+        assert outcome.parts is not None
+        _handle_stub(ctx, row, outcome.parts)
+    elif outcome.kind == "soft_404":
         alternates = list(row.meta.get("alternates", []))
         with db.atomic():
             if alternates and ctx.follow_stubs:
@@ -209,46 +270,26 @@ def _handle_article(ctx: _Context, row: st.FrontierRow, page: Page) -> None:
             # A capture never changes: its soft 404 is final. A live site may recover.
             _fail(ctx, row, "fetch", "soft_404", f"{row.url}: the page says the article does not exist",
                   give_up=ctx.ep.wayback is not None)
-        return
-    if not _relevant(source, (parts.title or "") + "\n" + parts.body_text):
-        st.mark(db, row.url, "done", note="not_relevant")
+    elif outcome.kind in ("not_relevant", "out_of_window"):
+        st.mark(db, row.url, "done", note=outcome.kind)
         ctx.stats.skipped += 1
-        return
-    build_article, process_article = _pipeline()
-    doc = row.doc or article_doc(source, row.article_url or row.url)
-    try:
-        article = build_article(
-            doc,
-            title=parts.title,
-            body=parts.body_text,
-            url=row.article_url or row.url,
-            date_text=parts.date_text,
-            source_format="crawl",
-        )
-    except InputError as e:
-        _fail(ctx, row, "parse", type(e).__name__, str(e))
-        return
-    except Exception as e:
-        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
-        return
-    article = article.model_copy(update={"source_path": row.url, "source_sha256": page.sha256})
-    published = article.published
-    if published is not None and not (
-        (ctx.since is None or published >= ctx.since) and (ctx.until is None or published <= ctx.until)
-    ):
-        st.mark(db, row.url, "done", note="out_of_window")
-        ctx.stats.skipped += 1
-        return
-    try:
-        # The document and the done mark commit together: a kill between the two cannot
-        # leave a stored document whose URL is still pending (or the reverse).
-        with db.atomic():
-            process_article(article, db, ctx.run_id)
-            st.mark(db, row.url, "done", doc=doc, note="")
-    except Exception as e:
-        _fail(ctx, row, "extract", "extract_error", f"{type(e).__name__}: {e}")
-        return
-    ctx.stats.articles += 1
+    else:
+        assert outcome.article is not None
+        try:
+            # The document and the done mark commit together: a kill between the two cannot
+            # leave a stored document whose URL is still pending (or the reverse).
+            with db.atomic():
+                _store().save_document(db, outcome.article, outcome.record, ctx.run_id)
+                st.mark(db, row.url, "done", doc=outcome.article.doc, note="")
+        except Exception as e:
+            _fail(ctx, row, "store", "store_error", f"{type(e).__name__}: {e}")
+            return
+        ctx.stats.articles += 1
+
+
+def _handle_article(ctx: _Context, row: st.FrontierRow, page: Page) -> None:
+    """A stored article response → parts → Article → extraction → store, inline."""
+    _apply(ctx, row, _analyse(ctx.source, row, page, ctx.since, ctx.until))
 
 
 def _handle_stub(ctx: _Context, row: st.FrontierRow, parts: PageParts) -> None:
@@ -332,7 +373,8 @@ class _Crawler:
         except FetchError as e:
             return e
 
-    def _done(self, row: st.FrontierRow, result: Page | FetchError) -> None:
+    def _done(self, row: st.FrontierRow, result: Page | FetchError) -> Page | None:
+        """Record a fetch's result; returns the page when it is an article to analyse."""
         ctx, db = self.ctx, self.ctx.db
         if isinstance(result, FetchError):
             reason = getattr(result, "reason", type(result).__name__)
@@ -342,7 +384,7 @@ class _Crawler:
                 if isinstance(error_page, Page):
                     st.save_response(db, row.url, error_page, source=ctx.source.name)
                 _fail(ctx, row, "fetch", reason, str(result), attempted=not isinstance(error_page, Page))
-            return
+            return None
         page = result
         fresh = row.status != "fetched"
         if fresh:
@@ -352,42 +394,62 @@ class _Crawler:
             st.mark(db, row.url, "done", attempted=True)
             ctx.stats.not_modified += 1
             ctx.stats.skipped += 1
-            return
+            return None
         if row.kind == "article":
             if fresh:
                 st.save_response(db, row.url, page, source=ctx.source.name)
-            _handle_article(ctx, row, page)
-        else:
-            _handle_discovery(ctx, row, page, fresh=fresh)
+            return page
+        _handle_discovery(ctx, row, page, fresh=fresh)
+        return None
 
     async def run(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         from ita_extract.fetch import Fetcher
 
         ctx = self.ctx
+        loop = asyncio.get_running_loop()
         window = max(1, self.policy.global_concurrency * WINDOW_FACTOR)
-        in_flight: dict[asyncio.Task, st.FrontierRow] = {}
-        async with Fetcher(self.policy) as fetcher:
-            try:
-                while True:
-                    room = window - len(in_flight)
-                    if room > 0:
-                        exclude = {r.url for r in in_flight.values()}
-                        for row in self._next_rows(room, exclude):
-                            if row.kind == "article" and row.status == "queued":
-                                self.article_fetches += 1
-                            in_flight[asyncio.create_task(self._fetch(fetcher, row))] = row
-                    if not in_flight:
-                        break
-                    done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                    for task in done:
-                        row = in_flight.pop(task)
-                        self._done(row, task.result())
-                    self.progress.update(ctx.stats, ctx.db)
-            finally:
-                for task in in_flight:
-                    task.cancel()
-                if in_flight:
-                    await asyncio.gather(*in_flight, return_exceptions=True)
+        fetching: dict[asyncio.Future, st.FrontierRow] = {}
+        analysing: dict[asyncio.Future, st.FrontierRow] = {}
+        # Parsing and extraction (CPU, ~20 ms a page) run in one worker thread, so the
+        # event loop keeps every host's request clock on time; only this thread writes to
+        # SQLite. One thread: the extractor need not be thread-safe.
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ita-analyse")
+        try:
+            async with Fetcher(self.policy) as fetcher:
+                try:
+                    while True:
+                        room = window - len(fetching)
+                        if room > 0 and len(analysing) < MAX_ANALYSING:
+                            busy = {r.url for r in fetching.values()} | {r.url for r in analysing.values()}
+                            for row in self._next_rows(room, busy):
+                                if row.kind == "article" and row.status == "queued":
+                                    self.article_fetches += 1
+                                fetching[asyncio.ensure_future(self._fetch(fetcher, row))] = row
+                        if not fetching and not analysing:
+                            break
+                        done, _ = await asyncio.wait([*fetching, *analysing], return_when=asyncio.FIRST_COMPLETED)
+                        for future in done:
+                            if future in fetching:
+                                row = fetching.pop(future)
+                                page = self._done(row, future.result())
+                                if page is not None:
+                                    analysis = loop.run_in_executor(
+                                        executor, _analyse, ctx.source, row, page, ctx.since, ctx.until
+                                    )
+                                    analysing[analysis] = row
+                            else:
+                                _apply(ctx, analysing.pop(future), future.result())
+                        self.progress.update(ctx.stats, ctx.db)
+                finally:
+                    for future in fetching:
+                        future.cancel()
+                    if fetching:
+                        await asyncio.gather(*fetching, return_exceptions=True)
+        finally:
+            # Pages whose analysis did not finish stay "fetched": the next run parses them.
+            executor.shutdown(wait=True, cancel_futures=True)
         self.progress.update(ctx.stats, ctx.db, force=True)
 
 
@@ -469,7 +531,7 @@ def fetch_and_parse(url: str, *, source: str | None = None, policy: Any = None) 
     from ita_extract.fetch import fetch_page
 
     definition = load_source(source) if source else source_for_url(url)
-    build_article, _ = _pipeline()
+    build_article, _, _ = _pipeline()
     current = url
     for _ in range(MAX_STUB_HOPS + 1):
         page = fetch_page(current, policy)
@@ -486,10 +548,10 @@ def fetch_and_parse(url: str, *, source: str | None = None, policy: Any = None) 
         doc = article_doc(definition, current)
     else:
         doc = "url-" + hashlib.sha256(current.encode()).hexdigest()[:16]
-    article = build_article(
-        doc, title=parts.title, body=parts.body_text, url=current, date_text=parts.date_text, source_format="crawl"
+    return build_article(
+        doc, title=parts.title, body=parts.body_text, url=current, date_text=parts.date_text, source_format="crawl",
+        source_path=current, source_sha256=page.sha256,
     )
-    return article.model_copy(update={"source_path": current, "source_sha256": page.sha256})
 
 
 def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = False) -> CrawlStats:
@@ -507,7 +569,7 @@ def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = 
     definitions: dict[str, SourceDefinition] = {}
     status = "failed"
     try:
-        for row, page in list(st.stored_articles(db, source)):
+        for row, page in st.stored_articles(db, source):
             if not 200 <= page.status < 300:
                 continue
             if row.source not in definitions:
