@@ -61,7 +61,11 @@ SCORE_LEAD_BEFORE = re.compile(
 TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|คะแนน\s?)*(?:ระดับ|เกรด)")
 COUNT_UNIT = re.compile(r"^\s?(?:หน่วยงาน|แห่ง|องค์กร|ส่วนราชการ|อปท\.|สถานี|โรงเรียน|อำเภอ|จังหวัด)")
 PEOPLE_UNIT = re.compile(r"^\s?(?:คน|ราย)")
-PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
+PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น|หรือ)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
+# "ผ่านเกณฑ์ 16 หน่วยงาน จากทั้งหมด 17 หน่วยงาน": the size of the assessed group
+OUT_OF = re.compile(r"จาก\s?(?:ทั้งหมด|ทั้งสิ้น)?\s?(?:จำนวน)?\s?$")
+# A pass/fail count's cue can stand a long clause before it ("ผ่านค่าเป้าหมายตามแผนแม่บท ... 4,146 หน่วยงาน").
+COUNT_CUE_WINDOW = 130
 RANK_BEFORE = re.compile(r"(?:ลำดับที่|อันดับที่|อันดับ|ลำดับ)\s?$")
 COUNT_TIER_GAP = re.compile(
     r"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:มี|รวม|ได้|จำนวน|ทั้งหมด|ทั้งสิ้น|\s)*$"
@@ -197,11 +201,14 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         value = n.value
         if COUNT_UNIT.match(after) and float(value).is_integer():
             tier = _tier_just_before(ctx, n)
+            long = _window_before(ctx, n, prev_end, COUNT_CUE_WINDOW)
             if tier is not None:
                 kind, info = "count_tier", {"tier": tier.value}
-            elif lex.cue_re("aggregate", "count_fail").search(wide):
+            elif OUT_OF.search(near) and out and out[-1][0] in ("count_pass", "count_fail", "count_tier"):
+                kind = "count_assessed"
+            elif lex.cue_re("aggregate", "count_fail").search(long):
                 kind = "count_fail"
-            elif lex.cue_re("aggregate", "count_pass").search(wide):
+            elif lex.cue_re("aggregate", "count_pass").search(long):
                 kind = "count_pass"
             elif lex.cue_re("aggregate", "count_assessed").search(wide):
                 kind = "count_assessed"
@@ -217,7 +224,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         elif n.attrs.get("percent"):
             if lex.cue_re("not_result", "change_before").search(near):
                 kind = None
-            elif last_count and n.start - last_count[1] < 40 and PERCENT_OF_COUNT.search(text[last_count[1] : n.start]):
+            elif last_count and n.start - last_count[1] < 70 and PERCENT_OF_COUNT.search(text[last_count[1] : n.start]):
                 kind = "percent_pass" if last_count[0] == "count_pass" else "percent_fail"
             elif lex.cue_re("aggregate", "count_fail").search(wide):
                 kind = "percent_fail"
