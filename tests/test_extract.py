@@ -151,3 +151,55 @@ def test_long_multi_topic_article_reads_only_the_relevant_item():
 def test_article_without_the_topic_yields_nothing():
     rec = run("นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา")
     assert rec.results == [] and rec.officials == []
+
+
+def test_score_headed_lists_give_each_listed_agency_that_score():
+    rec = run(
+        "ผลการประเมิน ITA หน่วยงานที่ได้ระดับ ผ่านดีเยี่ยม 97 คะแนน ได้แก่ สำนักงานพาณิชย์จังหวัดน่าน "
+        "สำนักงานพาณิชย์จังหวัดแพร่ ผ่านดี 90 คะแนน ได้แก่ สำนักงานพาณิชย์จังหวัดตาก"
+    )
+    assert sorted((r.agency, r.score, r.tier) for r in rec.results) == [
+        ("สำนักงานพาณิชย์จังหวัดตาก", 90.0, "ผ่านดี"),
+        ("สำนักงานพาณิชย์จังหวัดน่าน", 97.0, "ผ่านดีเยี่ยม"),
+        ("สำนักงานพาณิชย์จังหวัดแพร่", 97.0, "ผ่านดีเยี่ยม"),
+    ]
+
+
+def test_flattened_table_rows_become_aggregates_per_column_and_year():
+    table = "\n".join([
+        "ผลการประเมิน ITA ตามประเภทหน่วยงาน ปีงบประมาณ พ.ศ. 2566",
+        "ประเภทหน่วยงาน", "จำนวนหน่วยงาน", "คะแนนเฉลี่ย ปีงบประมาณ พ.ศ.", "พัฒนาการ", "ร้อยละที่ผ่าน",
+        "2566", "2565",
+        "เทศบาลนคร", "30", "90.10", "88.69", "1.41", "80.00",
+        "เทศบาลเมือง", "195", "89.30", "85.32", "3.98", "77.95",
+    ])
+    rec = run(table)
+    got = sorted((a.scope, a.metric, a.value, a.fiscal_year_be) for a in rec.aggregates)
+    assert ("เทศบาลนคร", "average", 88.69, 2565) in got
+    assert ("เทศบาลนคร", "average", 90.1, 2566) in got
+    assert ("เทศบาลเมือง", "count_assessed", 195.0, 2566) in got
+    assert ("เทศบาลเมือง", "percent_pass", 77.95, 2566) in got
+    assert not any(value in (1.41, 3.98) for _, _, value, _ in got)  # the change column is not a figure
+    assert len(got) == 8
+
+
+def test_alias_after_a_definition_names_the_same_agency():
+    rec = run(
+        "ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย (ธพว.) หรือ SME D Bank เปิดเผยว่า "
+        "ผลการประเมิน ITA ประจำปี 2564 SME D Bank ได้รับ 99.49 คะแนน เกรด AA"
+    )
+    (r,) = rec.results
+    assert (r.agency, r.score, r.tier, r.fiscal_year_be) == (
+        "ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย", 99.49, "AA", 2564)
+
+
+def test_head_of_a_provincial_office_is_an_official():
+    rec = run("การขับเคลื่อน ITA วันที่ 2 ก.พ. 2567 นายสมบัติ สุวรรณมณี อุตสาหกรรมจังหวัดยะลา ลงพื้นที่ตรวจโรงงาน")
+    (o,) = rec.officials
+    assert (o.name, o.position) == ("สมบัติ สุวรรณมณี", "อุตสาหกรรมจังหวัดยะลา")
+
+
+def test_previous_year_level_written_as_last_year_has_no_year():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ 2563 สำนักงานสลากกินแบ่งรัฐบาล ได้รับคะแนน 94.16 คะแนน ซึ่งเพิ่มขึ้นจากปีก่อนที่ 89.68 คะแนน")
+    got = sorted((r.score, r.fiscal_year_be) for r in rec.results)
+    assert got == [(89.68, None), (94.16, 2563)]

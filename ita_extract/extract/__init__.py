@@ -67,9 +67,9 @@ def merge_results(results: list[Result]) -> list[Result]:
         for i, o in enumerate(out):
             if o.assessment != r.assessment:
                 continue
-            same_score = (o.score is None and r.score is None) or (
-                o.score is not None and r.score is not None and abs(o.score - r.score) < 0.005
-            )
+            same_score = (o.score is None or r.score is None) or abs(o.score - r.score) < 0.005
+            if (o.score is None) != (r.score is None) and not _same_agency(o.agency, r.agency):
+                continue  # a tier-only mention joins a scored result of the same agency only
             if not same_score:
                 continue
             if o.fiscal_year_be is not None and r.fiscal_year_be is not None and o.fiscal_year_be != r.fiscal_year_be:
@@ -93,6 +93,7 @@ def _combine(a: Result, b: Result) -> Result:
         tier, derived = b.tier, False
     return a.model_copy(update={
         "agency": agency,
+        "score": a.score if a.score is not None else b.score,
         "tier": tier,
         "tier_derived": derived,
         "fiscal_year_be": a.fiscal_year_be if a.fiscal_year_be is not None else b.fiscal_year_be,

@@ -427,6 +427,17 @@ def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> in
     return doc_year
 
 
+def _year_written_after(ctx: Context, end: int) -> int | None:
+    _, le = ctx.line_bounds(end)
+    for y in ctx.years:
+        if end <= y.start <= min(le, end + YEAR_AFTER_WINDOW):
+            between = ctx.text[end : y.start]
+            if YEAR_AFTER_CLAUSE.match(between) and not YEAR_AFTER_BREAK.search(between):
+                return y.value
+            return None
+    return None
+
+
 def _assessment_year(ctx: Context) -> int | None:
     """The passage's assessment year: the first year written just after an ITA cue
     ("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564"); target years are already set aside."""
@@ -484,7 +495,11 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
         if not agencies:
             continue
         list_tier = _list_tier(ctx, agencies[0].start)
-        year = _fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
+        if info.get("previous"):
+            # a previous year's level: only a year written with it ("... คะแนนเมื่อปี 2563") counts
+            year = _year_written_after(ctx, n.end)
+        else:
+            year = _fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
         for a in agencies:
             tier = _tier_for(ctx, agencies[-1], n, list_tier)
             tier_value = tier.value if tier else None
@@ -521,8 +536,8 @@ def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Re
                 break
             items.append(a)
             pos = a.end
-        if not items or any(items[0].start <= s <= pos + 20 for s in scored):
-            continue
+        if not items or any(tier.start <= s <= pos + 20 for s in scored):
+            continue  # a scored list: its results come from the scores
         year = _fiscal_year(ctx, trig.start(), trig.start(), doc_year)
         for a in items:
             out.append((Result(

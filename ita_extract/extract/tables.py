@@ -44,6 +44,30 @@ def _metric(header: str) -> str | None:
     return None
 
 
+def _columns(labels: list[str], years: list[int], width: int) -> list[tuple[str | None, int | None]] | None:
+    """Column (metric, year) pairs for ``width`` numeric cells.
+
+    Year cells sit under the one header that names a year ("คะแนนเฉลี่ย ปีงบประมาณ พ.ศ."),
+    which then spans one column per year; a reading that places the years wins. Header
+    cells before the table's own (a caption short enough to look like a cell, or the
+    row-label header) are dropped from the front until the columns fit."""
+    plain = None
+    for drop in range(len(labels)):
+        kept = labels[drop:]
+        if years:
+            expanded: list[tuple[str | None, int | None]] = []
+            for label in kept:
+                if re.search(r"ปี|พ\.ศ\.", label) and not any(y is not None for _, y in expanded):
+                    expanded += [(_metric(label), y) for y in years]
+                else:
+                    expanded.append((_metric(label), None))
+            if len(expanded) == width:
+                return expanded
+        if plain is None and len(kept) == width:
+            plain = [(_metric(label), None) for label in kept]
+    return plain
+
+
 def read_tables(text: str, start: int, end: int) -> list[TableCell]:
     """Aggregates read from the flattened tables between ``start`` and ``end``."""
     lines: list[tuple[int, int, str]] = []
@@ -88,14 +112,9 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
         return []
     header = cells[: rows[0][0]]
     years = [int(YEAR_CELL.match(c).group(1)) for c in header if YEAR_CELL.match(c)]
-    labels = [c for c in header if not YEAR_CELL.match(c)][1:]  # the first header names the row labels
-    columns: list[tuple[str | None, int | None]] = []
-    for label in labels:
-        if years and re.search(r"ปี|พ\.ศ\.", label) and len(labels) - 1 + len(years) == width:
-            columns += [(_metric(label), y) for y in years]
-        else:
-            columns.append((_metric(label), None))
-    if len(columns) != width:
+    labels = [c for c in header if not YEAR_CELL.match(c)]
+    columns = _columns(labels, years, width)
+    if columns is None:
         return []
     out = []
     for label_index, _ in rows:
