@@ -203,3 +203,17 @@ def test_previous_year_level_written_as_last_year_has_no_year():
     rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ 2563 สำนักงานสลากกินแบ่งรัฐบาล ได้รับคะแนน 94.16 คะแนน ซึ่งเพิ่มขึ้นจากปีก่อนที่ 89.68 คะแนน")
     got = sorted((r.score, r.fiscal_year_be) for r in rec.results)
     assert got == [(89.68, None), (94.16, 2563)]
+
+
+def test_office_of_an_abbreviated_body_defined_through_a_title():
+    rec = run(
+        "นายชูฉัตร ประมูลผล เลขาธิการคณะกรรมการกำกับและส่งเสริมการประกอบธุรกิจประกันภัย (เลขาธิการ คปภ.) กล่าวว่า "
+        "ผลการประเมิน ITA ปี 2565 สำนักงาน คปภ. ได้รับ 96.51 คะแนน ระดับ AA"
+    )
+    (r,) = rec.results
+    assert r.agency == "สำนักงานคณะกรรมการกำกับและส่งเสริมการประกอบธุรกิจประกันภัย"
+
+
+def test_a_head_inside_another_word_is_not_an_agency():
+    rec = run("การประเมิน ITA ปี 2565 องค์กรมีคะแนนผลประเมิน 96.32 คะแนน")
+    assert rec.results == []

@@ -23,6 +23,8 @@ ABBR_RE = rf"[ก-ฮ]{{1,5}}\.(?:[ก-ฮ]{{1,4}}\.)*"
 
 # After an agency head, these begin a clause, not a name ("กระทรวงที่ได้...", but "กรมที่ดิน").
 FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
+TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
+THAI_RUN = re.compile(r"[ก-๛]+")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
 
 
@@ -56,7 +58,9 @@ class Patterns:
             re.escape(w) for w in sorted(lex.cue("agency", "stop"), key=len, reverse=True)
         )
         self.agency_stop = re.compile(agency_stop)
-        self.agency_core = re.compile(rf"(?:{lex.agency_alt})[{THAI}A-Za-z0-9.ฯ]*")
+        # A head followed by a dependent vowel or tone mark is inside another word
+        # ("องค์กรมี..." holds no กรม).
+        self.agency_core = re.compile(rf"(?:{lex.agency_alt})(?![\u0e30-\u0e3a\u0e45-\u0e4e])[{THAI}A-Za-z0-9.ฯ]*")
         self.company = re.compile(
             rf"(?:บริษัท|บมจ\.)\s?[^\n]{{1,70}}?จำกัด(?:\s?\(มหาชน\))?"
         )
@@ -182,6 +186,11 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
 def _expand(name: str, text: str, end: int, table: dict[str, str]) -> str:
     """Canonical agency name: an abbreviation expanded (``สอจ.ตราด`` → full name + province)."""
     full = table.get(name)
+    office = re.fullmatch(rf"สำนักงาน\s?({ABBR_RE})", name)
+    if full is None and office and office.group(1) in table:
+        # "สำนักงาน คปภ.": the office of an abbreviated body
+        body = table[office.group(1)]
+        return body if body.startswith("สำนักงาน") else "สำนักงาน" + body
     if full is None:
         return name
     if full.endswith("จังหวัด"):
@@ -231,6 +240,13 @@ def document_abbreviations(text: str) -> dict[str, str]:
             alias = ALIAS_AFTER.match(text, d.end())
             if alias:
                 table.setdefault(alias.group(1).strip(), cands[-1].value)
+    # "เลขาธิการคณะกรรมการกำกับ...ประกันภัย (เลขาธิการ คปภ.)": the title repeats, the body is abbreviated
+    for d in TITLED_DEFINITION.finditer(text):
+        before = text[max(0, d.start() - 200): d.start()].rstrip()
+        at = before.rfind(d.group("title"))
+        full = before[at + len(d.group("title")):] if at >= 0 else ""
+        if len(full) >= 6 and " " not in full and THAI_RUN.fullmatch(full):
+            table.setdefault(d.group("abbr"), full)
     return table
 
 
