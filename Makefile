@@ -18,7 +18,7 @@ install: $(BIN)/ita
 
 demo: install
 	rm -f ita.db ita.db-wal ita.db-shm
-	$(BIN)/ita extract gold/docs --db ita.db --jsonl ita.jsonl
+	$(BIN)/python scripts/demo.py --db ita.db
 
 test: install
 	$(BIN)/python -m pytest -q

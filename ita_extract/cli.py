@@ -174,12 +174,47 @@ def crawl(
 
         ita crawl nacc-itas --since 2023-01-01 --max-pages 50 --db ita.db
     """
+    from ita_extract.errors import ItaError
     from ita_extract.sources.crawl import crawl as run_crawl
 
-    stats = run_crawl(source, db_path=db, since=_date(since), until=_date(until), max_pages=max_pages,
-                      live=live, refresh=refresh, base_url=base_url, progress=sys.stderr.isatty())
-    err.print(str(stats))
-    if getattr(stats, "failed", 0):
+    try:
+        stats = run_crawl(source, db_path=db, since=_date(since), until=_date(until), max_pages=max_pages,
+                          live=live, refresh=refresh, base_url=base_url, progress=sys.stderr.isatty())
+    except ItaError as e:
+        err.print(f"crawl {source}: {e}")
+        raise typer.Exit(2) from None
+    _print_stats(stats, db)
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+def _print_stats(stats, db: Path) -> None:
+    failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
+    err.print(
+        f"{stats.discovered} discovered, {stats.fetched} fetched, {stats.skipped} skipped, "
+        f"{stats.not_modified} not modified, {stats.articles} articles, {stats.failed} failed"
+        + (f" ({failures})" if failures else "") + f" in {stats.seconds:.1f} s → {db}"
+    )
+
+
+@app.command()
+def reparse(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file holding a crawl's raw pages.")] = Path("ita.db"),
+    source: Annotated[str | None, typer.Option(help="Only pages of this pipeline.")] = None,
+) -> None:
+    """Re-parse and re-extract every stored page of a crawl, without fetching anything.
+
+    Use it after changing the rules or a pipeline's selectors.
+
+    Example:
+
+        ita reparse --db ita.db
+    """
+    from ita_extract.sources.crawl import reparse as run_reparse
+
+    stats = run_reparse(db, source=source, progress=sys.stderr.isatty())
+    _print_stats(stats, db)
+    if stats.failed:
         raise typer.Exit(1)
 
 

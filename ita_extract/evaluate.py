@@ -431,7 +431,7 @@ def _assign(cost: list[list[int]]) -> list[tuple[int, int]]:
     if not n or not m:
         return []
     if n > m:
-        return [(i, j) for j, i in _assign([list(col) for col in zip(*cost)])]
+        return [(i, j) for j, i in _assign([list(col) for col in zip(*cost, strict=True)])]
     inf = float("inf")
     u, v = [0.0] * (n + 1), [0.0] * (m + 1)
     owner, way = (

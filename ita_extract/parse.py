@@ -91,9 +91,8 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     f = furniture()
     cleaned = clean_text(raw).text
     url = None
-    m = None
-    for m in f["_source"].finditer(cleaned):
-        pass
+    sources = list(f["_source"].finditer(cleaned))
+    m = sources[-1] if sources else None  # the scraper's own "ที่มา :" line is the last one
     if m is not None:
         url = m.group("url")
         cleaned = cleaned[: m.start()] + cleaned[m.end():]

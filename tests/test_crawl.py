@@ -441,3 +441,13 @@ def test_crawl_state_lives_in_the_dataset_file(tmp_path, loopback_factory):
     assert rows(db, "SELECT command, status FROM runs") == [("crawl", "ok")]
     # The store still opens it (the crawl tables do not disturb its migrations).
     store.open_db(db).close()
+
+
+def test_an_unreadable_cdx_answer_is_kept_and_failed(tmp_path, loopback_factory):
+    site = loopback_factory({"/cdx/search/cdx": Route("<html>Wayback is down for maintenance</html>")})
+    db = tmp_path / "ita.db"
+    stats = crawl("thaigov", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False)
+    assert stats.failures == {"parse_error": 1}
+    ((url, status, error),) = rows(db, "SELECT url, status, last_error FROM crawl_frontier")
+    assert url.startswith(site.url("/cdx/search/cdx?")) and (status, error) == ("failed", "parse_error")
+    assert rows(db, "SELECT count(*) FROM crawl_pages WHERE url = ?", (url,)) == [(1,)]

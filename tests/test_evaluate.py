@@ -630,7 +630,7 @@ def brute_force(costs: list[list[int | None]]) -> tuple[int, int]:
     for k in range(1, min(n, m) + 1):
         for rows in combinations(range(n), k):
             for cols in permutations(range(m), k):
-                pair_costs = [costs[i][j] for i, j in zip(rows, cols)]
+                pair_costs = [costs[i][j] for i, j in zip(rows, cols, strict=True)]
                 if None not in pair_costs:
                     best = max(best, (k, -sum(pair_costs)))
     return best[0], -best[1]

@@ -453,7 +453,8 @@ def test_corpus_doc_ids():
 def test_corpus_source_builds_the_dataset(tmp_path):
     definition = load_source("thaigov-corpus")
     db_path = tmp_path / "ita.db"
-    stats = crawl_corpus(definition, db_path=db_path, base_url=str(CORPUS), progress=False)
+    # One extraction worker process (the default on two cores), then all in-process.
+    stats = crawl_corpus(definition, db_path=db_path, base_url=str(CORPUS), progress=False, workers=1)
     assert stats.articles == 5 and stats.skipped == 1 and stats.failed == 0  # 74823 twice → once
     db = store.open_db(db_path)
     docs = {r[0]: r[1] for r in db.execute("SELECT doc, published FROM documents").fetchall()}
@@ -461,9 +462,12 @@ def test_corpus_source_builds_the_dataset(tmp_path):
     assert docs["74823"] == "2023-11-16"
     assert db.execute("SELECT count(*) FROM results").fetchone()[0] > 0
     # Re-running leaves the same rows; --since skips by folder, then by published date.
-    crawl_corpus(definition, db_path=db_path, base_url=str(CORPUS), progress=False)
+    results = db.execute("SELECT doc, agency, score FROM results ORDER BY 1, 2, 3").fetchall()
+    crawl_corpus(definition, db_path=db_path, base_url=str(CORPUS), progress=False, workers=0)
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
-    late = crawl_corpus(definition, db_path=tmp_path / "late.db", base_url=str(CORPUS), since=dt.date(2024, 6, 1), progress=False)
+    assert db.execute("SELECT doc, agency, score FROM results ORDER BY 1, 2, 3").fetchall() == results
+    late = crawl_corpus(definition, db_path=tmp_path / "late.db", base_url=str(CORPUS), since=dt.date(2024, 6, 1),
+                        progress=False, workers=0)
     assert late.articles == 1
 
 

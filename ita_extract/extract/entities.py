@@ -18,7 +18,7 @@ from ita_extract.thai.numbers import find_numbers
 
 THAI = "\u0e00-\u0e7f"
 # A Thai abbreviation: one to four consonants then a dot, repeated (ป.ป.ช., สอจ., ก.พ.ร.).
-ABBR_RE = rf"[ก-ฮ]{{1,5}}\.(?:[ก-ฮ]{{1,4}}\.)*"
+ABBR_RE = r"[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,4}\.)*"
 
 
 # After an agency head, these begin a clause, not a name ("กระทรวงที่ได้...", but "กรมที่ดิน").
@@ -62,7 +62,7 @@ class Patterns:
         # ("องค์กรมี..." holds no กรม).
         self.agency_core = re.compile(rf"(?:{lex.agency_alt})(?![\u0e30-\u0e3a\u0e45-\u0e4e])[{THAI}A-Za-z0-9.ฯ]*")
         self.company = re.compile(
-            rf"(?:บริษัท|บมจ\.)\s?[^\n]{{1,70}}?จำกัด(?:\s?\(มหาชน\))?"
+            r"(?:บริษัท|บมจ\.)\s?[^\n]{1,70}?จำกัด(?:\s?\(มหาชน\))?"
         )
         self.province = re.compile(rf"(?:{lex.province_alt})")
         self.province_chunk = re.compile(rf"\s(จังหวัด(?:{lex.province_alt}))")

@@ -311,11 +311,10 @@ def _is_target(ctx: Context, n: Mention, near: str, after: str) -> bool:
 
 def _is_subscore(ctx: Context, n: Mention, wide: str) -> bool:
     lex = load_lexicon()
-    m = None
-    for m in lex.cue_re("not_result", "subscore_before").finditer(wide):
-        pass
-    if m is None:
+    cues = list(lex.cue_re("not_result", "subscore_before").finditer(wide))
+    if not cues:
         return False
+    m = cues[-1]
     # "ผลคะแนนรวมด้านคุณธรรม..." — an overall score named after the assessment, not a sub-score.
     return not re.search(r"รวม|ภาพรวม|ทั้งสิ้น", wide[m.start() :]) and "คุณธรรมและความโปร่งใส" not in wide[m.start() : m.start() + 40]
 

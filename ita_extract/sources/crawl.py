@@ -55,8 +55,10 @@ PROGRESS_EVERY = 2.0
 
 @dataclass
 class CrawlStats:
-    """What one run did. ``fetched`` counts network fetches of this run (discovery pages
-    included); ``articles`` the documents handed to extraction."""
+    """What one run did. ``fetched``: responses received in this run (discovery pages
+    included); ``articles``: documents extracted and stored; ``skipped``: pages kept but not
+    extracted (not relevant, outside --since/--until, redirect stubs, 304 Not Modified);
+    ``failed``: URLs that failed this run, by reason in ``failures``."""
 
     discovered: int = 0
     fetched: int = 0
@@ -319,8 +321,11 @@ def _handle_discovery(ctx: _Context, row: st.FrontierRow, page: Page, *, fresh: 
             row, page.body, ep=ctx.ep, content_type=_content_type(page), final_url=page.final_url,
             since=ctx.since, until=ctx.until,
         )
-    except Exception as e:
-        _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
+    except Exception as e:  # an unreadable listing/feed: kept, and failed with its reason
+        with ctx.db.atomic():
+            if fresh:
+                st.save_response(ctx.db, row.url, page, source=ctx.source.name)
+            _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
         return
     with ctx.db.atomic():
         if fresh:
