@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ita_extract.extract.entities import find_agencies, is_assessor
 from ita_extract.extract.passages import select_passages
 from ita_extract.extract.relations import Context, analyse
 from ita_extract.models import Aggregate, Article, DocumentRecord, Evidence, Official, Result
@@ -26,11 +25,7 @@ def extract_document(article: Article) -> DocumentRecord:
     """Everything the rules find in one article."""
     text = article.text
     passages = select_passages(text)
-    title_agency = None
-    if article.title:
-        cands = [a for a in find_agencies(article.title) if not is_assessor(a.value)]
-        title_agency = cands[0] if len(cands) == 1 else None
-    found = analyse(text, passages, title_agency=None) if passages else None
+    found = analyse(text, passages) if passages else None
     record = DocumentRecord(
         doc=article.doc,
         url=article.url,
@@ -46,7 +41,6 @@ def extract_document(article: Article) -> DocumentRecord:
     record.results = merge_results([r for r, _ in sorted(found.results, key=lambda x: x[1])])
     record.aggregates = merge_aggregates([a for a, _ in sorted(found.aggregates, key=lambda x: x[1])])
     record.officials = officials(found.people, text)
-    del title_agency
     return record
 
 

@@ -456,8 +456,8 @@ def _assessment(ctx: Context, pos: int, tier: Mention | None) -> str:
     return "ITA"
 
 
-def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_year: int | None,
-                 fallback_agency: Mention | None) -> list[tuple[Result, int]]:
+def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_year: int | None) -> list[tuple[Result, int]]:
+    """Results for every score: header lists, agency lists sharing a score, subject sentences."""
     lex = load_lexicon()
     out: list[tuple[Result, int]] = []
     bound = 0
@@ -488,8 +488,6 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
                 agencies = [near[-1]]
             elif prev_agency is not None and ctx.line_bounds(prev_agency.start)[0] == ls:
                 agencies = [prev_agency]
-            elif fallback_agency is not None:
-                agencies = [fallback_agency]
         bound = n.end
         if not agencies:
             continue
@@ -549,9 +547,6 @@ def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Re
 
 # --- aggregates ------------------------------------------------------------------------
 
-SCOPE_WORDS = None
-
-
 def _scope(ctx: Context, n: Mention) -> str:
     lex = load_lexicon()
     ls, _ = ctx.line_bounds(n.start)
@@ -595,7 +590,7 @@ def table_aggregates(ctx: Context, passage: Passage, doc_year: int | None) -> li
     ]
 
 
-def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None = None) -> Found:
+def analyse(text: str, passages: list[Passage]) -> Found:
     """Run the relation rules over the passages of one article."""
     abbreviations = document_abbreviations(text) if passages else {}
     results: list[tuple[Result, int]] = []
@@ -605,7 +600,7 @@ def analyse(text: str, passages: list[Passage], *, title_agency: Mention | None 
         ctx = Context(text, passage, abbreviations)
         classified = classify_numbers(ctx)
         doc_year = _assessment_year(ctx)
-        results += find_results(ctx, classified, doc_year, title_agency)
+        results += find_results(ctx, classified, doc_year)
         aggregates += find_aggregates(ctx, classified, doc_year)
         aggregates += table_aggregates(ctx, passage, doc_year)
         people += ctx.people
