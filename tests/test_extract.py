@@ -217,3 +217,13 @@ def test_office_of_an_abbreviated_body_defined_through_a_title():
 def test_a_head_inside_another_word_is_not_an_agency():
     rec = run("การประเมิน ITA ปี 2565 องค์กรมีคะแนนผลประเมิน 96.32 คะแนน")
     assert rec.results == []
+
+
+@pytest.mark.parametrize("written, full", [
+    ("อบต.บ้านใหม่", "องค์การบริหารส่วนตำบลบ้านใหม่"),
+    ("ทต.หนองบัว", "เทศบาลตำบลหนองบัว"),
+    ("สภ.เมืองลำพูน", "สถานีตำรวจภูธรเมืองลำพูน"),
+])
+def test_local_office_abbreviations_keep_their_place_name(written, full):
+    rec = run(f"ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2567 {written} ได้คะแนน 97.25 คะแนน อยู่ในระดับ AA")
+    assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == [(full, 97.25, "AA", 2567)]

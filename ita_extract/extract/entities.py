@@ -25,6 +25,7 @@ ABBR_RE = r"[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,4}\.)*"
 FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
+PLACE_NAME = re.compile(r"[ก-๛]{2,30}")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
 
 
@@ -193,10 +194,17 @@ def _expand(name: str, text: str, end: int, table: dict[str, str]) -> str:
         return body if body.startswith("สำนักงาน") else "สำนักงาน" + body
     if full is None:
         return name
+    pat = patterns()
+    after = end + (1 if text[end:end + 1] == " " else 0)
     if full.endswith("จังหวัด"):
-        p = patterns().province.match(text, end + (1 if text[end:end + 1] == " " else 0))
+        p = pat.province.match(text, after)
         if p:
             return full + p.group(0)
+    if name in pat.lex.place_abbreviations:
+        # "อบต.บ้านใหม่", "สภ.เมืองลำพูน": the abbreviation of a local office + its place name
+        place = PLACE_NAME.match(text, after)
+        if place and not pat.agency_stop.match(place.group(0)):
+            return full + _trim_agency(full[:2] + place.group(0), pat)[2:]
     return full
 
 

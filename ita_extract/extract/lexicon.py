@@ -40,6 +40,7 @@ class Lexicon:
     position_heads: tuple[str, ...]
     agency_heads: tuple[str, ...]
     abbreviations: dict[str, str]
+    place_abbreviations: frozenset[str]
     tiers: dict[str, Tier]
     provinces: tuple[str, ...]
     cues: dict
@@ -99,12 +100,15 @@ def _tiers() -> dict[str, Tier]:
     return tiers
 
 
-def _abbreviations() -> dict[str, str]:
-    table = {}
+def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
+    """The abbreviation table, and the abbreviations that take a place name after them."""
+    table, place = {}, set()
     for line in _lines("abbreviations.tsv"):
-        abbr, expansion = line.split("\t")
+        abbr, expansion, *flags = line.split("\t")
         table[abbr.strip()] = expansion.strip()
-    return table
+        if "place" in flags:
+            place.add(abbr.strip())
+    return table, frozenset(place)
 
 
 def _provinces() -> tuple[str, ...]:
@@ -117,11 +121,13 @@ def _provinces() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon, read once per process."""
+    abbreviations, place_abbreviations = _abbreviations()
     return Lexicon(
         honorifics=tuple(_lines("honorifics.txt")),
         position_heads=tuple(_lines("positions.txt")),
         agency_heads=tuple(_lines("agency_heads.txt")),
-        abbreviations=_abbreviations(),
+        abbreviations=abbreviations,
+        place_abbreviations=place_abbreviations,
         tiers=_tiers(),
         provinces=_provinces(),
         cues=tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8")),

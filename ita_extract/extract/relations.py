@@ -76,6 +76,8 @@ RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?
 # "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
 LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
 PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)|(?:ใน)?ปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)(?:หน้า)?)[^\d]{0,12}(?:ที่|คือ|ได้|อยู่ที่)?\s?$")
+# "ได้ 100 คะแนนเต็ม ในตัวชี้วัดด้านการป้องกันการทุจริต": a sub-score named after the number
+SUBSCORE_AFTER = re.compile(r"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{0,6}\s)?(?:ใน|ของ|สำหรับ)?\s?(?:ตัวชี้วัด|หัวข้อ|ด้าน|แบบวัด|OIT|IIT|EIT)")
 PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
 ITA_CUE_BEFORE = re.compile(r"ITA|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
 
@@ -265,7 +267,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 info = {"previous": bool(re.search(r"จาก\s?$", near) or PREVIOUS_LEVEL.search(near))}
             elif lex.cue_re("not_result", "change_before").search(near):
                 kind = None
-            elif _is_subscore(ctx, n, wide):
+            elif _is_subscore(ctx, n, wide) or SUBSCORE_AFTER.match(text, n.end):
                 kind = None
             elif OTHER_INDEX.search(text[ctx.line_bounds(n.start)[0] : n.start]):
                 kind = None
@@ -306,7 +308,8 @@ def _is_target(ctx: Context, n: Mention, near: str, after: str) -> bool:
     lex = load_lexicon()
     if lex.cue_re("not_result", "target_before").search(near):
         return True
-    return bool(re.match(r"^\s?(?:คะแนน\s?)?(?:ขึ้นไป|ลงมา|เต็ม)", after))
+    # "85 คะแนนขึ้นไป" is a threshold; "ได้ 100 คะแนนเต็ม" is a full score, which is a result
+    return bool(re.match(r"^\s?(?:คะแนน\s?)?(?:ขึ้นไป|ลงมา)", after))
 
 
 def _is_subscore(ctx: Context, n: Mention, wide: str) -> bool:
