@@ -111,13 +111,29 @@ def patterns() -> Patterns:
 # --- agencies -------------------------------------------------------------------------
 
 def _trim_agency(name: str, pat: Patterns) -> str:
-    """Cut an agency name glued to the verb after it (Thai has no spaces between words)."""
+    """Cut an agency name glued to the verb after it (Thai has no spaces between words).
+
+    A stop word cuts only where a word starts, so ``เครื่องประดับ`` keeps its ``ระดับ``."""
     head = re.match(rf"(?:{pat.lex.agency_alt})", name)
     skip = len(head.group(0)) + 2 if head else 2
-    m = pat.agency_stop.search(name, skip)
-    if m:
-        name = name[: m.start()]
+    if not pat.agency_stop.search(name, skip):
+        return name
+    starts = _word_starts(name)
+    for m in pat.agency_stop.finditer(name, skip):
+        if m.start() in starts:
+            return name[: m.start()]
     return name
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_starts(chunk: str) -> frozenset[int]:
+    from ita_extract.thai.tokenize import tokenize
+
+    starts, pos = set(), 0
+    for token in tokenize(chunk):
+        starts.add(pos)
+        pos += len(token)
+    return frozenset(starts)
 
 
 def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> list[Mention]:

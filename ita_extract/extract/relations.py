@@ -273,6 +273,8 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = None
             else:
                 kind = "score"
+        if kind is not None and kind != "score" and OTHER_INDEX.search(text[max(ctx.line_bounds(n.start)[0], n.start - 200) : n.start]):
+            kind = None  # Thailand's CPI rank or score, not an ITA figure
         if kind is not None:
             out.append((kind, n, {**info, "value": value}))
             prev_end = n.end
