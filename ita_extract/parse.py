@@ -27,6 +27,14 @@ MAX_INPUT_BYTES = 100 * 2**20
 HEADER_LINE_MAX = 200
 # Header lines looked at before the body starts.
 HEADER_LINES = 12
+# A site or section name printed above the headline is short ("สำนักข่าวแห่งชาติ").
+SITE_NAME_MAX = 25
+# A headline is rarely longer than this; a first paragraph usually is.
+HEADLINE_MAX = 150
+# A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
+DATE_LINE_MAX = 60
+# "หน้าแรก > ข่าวประชาสัมพันธ์ > ...": a breadcrumb trail, not a headline.
+BREADCRUMB = re.compile(r"^(?:หน้าแรก|หน้าหลัก|Home)\s?[>»/|]|\s[>»]\s")
 THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 # Control characters other than tab/newline/CR: a few make text binary.
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -101,46 +109,64 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     if tail:
         cleaned = cleaned[: tail.start()]
     lines = cleaned.split("\n")
-    title = None
-    date_text = None
-    body_start = 0
-    header_seen = 0
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if not s or s in f["_drop"]:
-            body_start = i + 1
-            continue
-        if header_seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
-            break
-        header_seen += 1
-        prefix = next((p for p in f["title_prefixes"] if s.startswith(p)), None)
-        if prefix is not None:
-            title = s[len(prefix):].strip() or None
-            body_start = i + 1
-            continue
-        dates = find_dates(s)
-        if dates and _is_date_line(s, dates):
-            if date_text is None:
-                date_text = s
-            body_start = i + 1
-            continue
-        if title is None and THAI_CHAR.search(s) and len(s) >= 10:
-            title = s
-            body_start = i + 1
-            continue
-        if title is not None and date_text is not None:
-            break
-        if title is not None and s != title:
-            break
-        body_start = i + 1
-    body = "\n".join(ln for ln in lines[body_start:] if ln.strip() not in f["_drop"])
+    title, date_text, body_start = _split_header(lines, f)
+    body_lines = [ln for ln in lines[body_start:] if ln.strip() not in f["_drop"]]
+    if date_text is None:
+        # some sites date the item below it ("โพสต์เมื่อ 12 ธันวาคม 2567"): a short date-only line
+        for k, line in enumerate(body_lines):
+            dates = find_dates(line.strip()) if len(line.strip()) <= DATE_LINE_MAX else []
+            if dates and _is_date_line(line.strip(), dates):
+                date_text = line.strip()
+                del body_lines[k]
+                break
+    body = "\n".join(body_lines)
     return build_article(doc, title=title, body=body, url=url, date_text=date_text,
                          source_format="txt", source_path=source_path, source_sha256=source_sha256,
                          warnings=warnings, cleaned=True)
 
 
+def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
+    """(title, date line, index where the body starts) from the lines before the body.
+
+    Breadcrumbs and menu lines are skipped; a short site name right before a longer
+    headline is not the headline; the header ends at the first line that is neither a
+    title, a date nor furniture."""
+    title = date_text = None
+    body_start = 0
+    seen = 0
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or s in f["_drop"] or BREADCRUMB.search(s):
+            body_start = i + 1
+            continue
+        if seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
+            break
+        seen += 1
+        prefix = next((p for p in f["title_prefixes"] if s.startswith(p)), None)
+        dates = find_dates(s) if prefix is None else []
+        if prefix is not None:
+            title = s[len(prefix):].strip() or None
+        elif dates and _is_date_line(s, dates):
+            date_text = date_text or s
+        elif title is None and THAI_CHAR.search(s) and len(s) >= 10:
+            after = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip()][:2]
+            if (len(s) <= SITE_NAME_MAX and len(after) == 2 and len(s) < len(after[0]) <= HEADLINE_MAX
+                    and not find_dates(after[0]) and _is_date_line(after[1], find_dates(after[1]))):
+                body_start = i + 1  # a site or section name above "headline / date"
+                continue
+            title = s
+        elif title is None and len(s) < 10:
+            pass  # a section label ("ข่าวประชาสัมพันธ์")
+        else:
+            break
+        body_start = i + 1
+    return title, date_text, body_start
+
+
 def _is_date_line(line: str, dates) -> bool:
     """A header line that is mostly a date ("วันพุธ, 21 กุมภาพันธ์ 2567", "ข่าวสารจังหวัด วันที่ 4 ม.ค. 2566, 11:27")."""
+    if not dates:
+        return False
     covered = sum(d.end - d.start for d in dates)
     return covered >= 0.4 * len(line) or len(line) <= 60
 
