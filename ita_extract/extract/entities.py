@@ -324,43 +324,66 @@ def find_people(text: str) -> list[Person]:
     return people
 
 
+# Chunks that go on with the same person's title rather than start a new clause.
+POSITION_CONTINUATION = re.compile(r"รักษาการ|รักษาราชการ|ด้าน[ก-๛]|ฝ่าย[ก-๛]|ประจำ[ก-๛]|และรัฐมนตรี")
+LATIN_NAME = re.compile(r"[A-Z][A-Z&.]{1,12}")
 _ORG_CONTINUATION = ("ว่าการ", "กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
                      "ธนาคาร", "ศูนย์", "สถาบัน", "องค์การ", "การ", "กอง", "เทศบาล", "อำเภอ",
                      "บรรษัท", "กองทุน", "สภา", "คณะกรรมการ")
 
 
 def _position_after(text: str, end: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
+    """The position written right after a name, with the organisation chunks that follow it
+    ("ผู้อำนวยการศูนย์... กระทรวงอุตสาหกรรม", "กรรมการผู้จัดการใหญ่ บริษัท ขนส่ง จำกัด")."""
     m = re.match(r"\s?", text[end:])
     start = end + (m.end() if m else 0)
-    if (not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:])
-            and not pat.provincial_officer.match(text, start)):
+    officer = pat.provincial_officer.match(text, start)
+    if officer:  # "อุตสาหกรรมจังหวัดยะลา": the title ends with the province
+        return officer.group(0), start, officer.end()
+    if not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:]):
         return None, None, None
     chunks = _chunks(text, start)
     if not chunks:
         return None, None, None
     s0, e0 = chunks[0]
     first = _trim_position(text[s0:e0], pat)
-    parts = [first]
     pos_end = s0 + len(first)
     if len(first) < e0 - s0:  # the chunk ran into a verb: the position ends there
-        return " ".join(parts), start, pos_end
-    for s, e in chunks[1:4]:
+        return first, start, pos_end
+    k = 1
+    while k < len(chunks):
+        s, e = chunks[k]
         chunk = text[s:e]
-        if pat.person.match(text, s) or pat.position_head.match(chunk):
+        company = pat.company.match(text, s) if chunk.startswith("บริษัท") else None
+        if text[pos_end - len("บริษัท"):pos_end] == "บริษัท":
+            company = re.match(r"\s?[^\n]{1,70}?จำกัด(?:\s?\(มหาชน\))?", text[pos_end:])
+            if company:
+                pos_end += company.end()
+                break
+        if company:
+            pos_end = company.end()
             break
-        if chunk.startswith(_ORG_CONTINUATION):
+        if pat.person.match(text, s):
+            break
+        if POSITION_CONTINUATION.match(chunk):
+            # "รักษาการแทนผู้จัดการ...", "ด้านบริหาร", "และรัฐมนตรีว่าการ...": the same person's title
             trimmed = _trim_position(chunk, pat)
-            parts.append(trimmed)
             pos_end = s + len(trimmed)
             if len(trimmed) < len(chunk):
                 break
-            continue
-        if re.fullmatch(ABBR_RE, chunk) and not re.match(r"\s?\d", text[e:]):
-            parts.append(chunk)
+        elif pat.position_head.match(chunk):
+            break
+        elif chunk.startswith(_ORG_CONTINUATION):
+            trimmed = _trim_position(chunk, pat)
+            pos_end = s + len(trimmed)
+            if len(trimmed) < len(chunk):
+                break
+        elif (re.fullmatch(ABBR_RE, chunk) or LATIN_NAME.fullmatch(chunk)) and not re.match(r"\s?\d", text[e:]):
             pos_end = e
-            continue
-        break
-    return " ".join(parts), start, pos_end
+        else:
+            break
+        k += 1
+    return re.sub(r"\s+", " ", text[start:pos_end]).strip(), start, pos_end
 
 
 def _position_before(text: str, start: int, pat: Patterns) -> tuple[str | None, int | None, int | None]:
@@ -386,7 +409,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, int]]:
 def _trim_position(chunk: str, pat: Patterns) -> str:
     head = pat.position_head.match(chunk)
     skip = head.end() if head else 0
-    m = re.search(r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ)", chunk[skip:])
+    m = re.search(r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ|และเจ้าหน้าที่|และคณะ|และผู้)", chunk[skip:])
     if m and m.start() > 0:
         return chunk[: skip + m.start()]
     return chunk.rstrip("(")
