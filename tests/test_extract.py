@@ -227,3 +227,25 @@ def test_a_head_inside_another_word_is_not_an_agency():
 def test_local_office_abbreviations_keep_their_place_name(written, full):
     rec = run(f"ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2567 {written} ได้คะแนน 97.25 คะแนน อยู่ในระดับ AA")
     assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == [(full, 97.25, "AA", 2567)]
+
+
+def test_agency_types_are_not_agencies_and_top_agencies_per_type_are_results():
+    rec = run(
+        "ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565 หน่วยงานที่มีผลการประเมินสูงสุดในประเภทต่าง ๆ เช่น "
+        "(1) ประเภทกรมหรือเทียบเท่า กรมการปกครอง มีคะแนนเฉลี่ยอยู่ที่ 99.55 (2) ประเภทจังหวัด จังหวัดอ่างทอง "
+        "มีคะแนนเฉลี่ยอยู่ที่ 99.99 และ (3) ประเภท อบต. อบต.โคกสะอาด จังหวัดกาฬสินธุ์ และ อบต.บ้านพลับ "
+        "จังหวัดพระนครศรีอยุธยา มีคะแนนเฉลี่ยอยู่ที่ 100"
+    )
+    assert sorted((r.agency, r.score) for r in rec.results) == [
+        ("กรมการปกครอง", 99.55),
+        ("จังหวัดอ่างทอง", 99.99),
+        ("องค์การบริหารส่วนตำบลบ้านพลับ จังหวัดพระนครศรีอยุธยา", 100.0),
+        ("องค์การบริหารส่วนตำบลโคกสะอาด จังหวัดกาฬสินธุ์", 100.0),
+    ]
+    assert rec.aggregates == []
+
+
+def test_a_province_average_is_an_aggregate():
+    rec = run("ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2564 จังหวัดที่มีคะแนนเฉลี่ยสูงสุด คือ จังหวัดภูเก็ต มีคะแนนเฉลี่ย 94.06 คะแนน")
+    assert rec.results == []
+    assert [(a.scope, a.metric, a.value) for a in rec.aggregates] == [("จังหวัดภูเก็ต", "average", 94.06)]

@@ -25,6 +25,7 @@ ABBR_RE = r"[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,4}\.)*"
 FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
+CATEGORY_BEFORE = re.compile(r"ประเภท\s?$")
 PLACE_NAME = re.compile(r"[ก-๛]{2,30}")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
 
@@ -177,6 +178,8 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
             continue
         if name in pat.generic_agency or len(name) < 5 or _no_name_after_head(name, pat):
             continue
+        if CATEGORY_BEFORE.search(text, max(0, start - 10), start):
+            continue  # "ประเภทกรมหรือเทียบเท่า": a type of agency, not an agency
         if not free(start, end):
             continue
         canonical = _expand(name, text, end, abbreviations or {})
@@ -193,9 +196,19 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
         if not free(m.start(), m.end()):
             continue
         abbr = m.group(0)
+        if CATEGORY_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            continue
         canonical = _expand(abbr, text, m.end(), table)
-        found.append(Mention("AGENCY", m.start(), m.end(), abbr, canonical, {"abbr": True}))
-        take(m.start(), m.end())
+        end = m.end()
+        if abbr in pat.lex.place_abbreviations and canonical != table.get(abbr):
+            # "อบต.โคกสะอาด จังหวัดกาฬสินธุ์": the place name, then the province that locates it
+            end = m.end() + len(canonical) - len(table[abbr]) + (1 if text[m.end():m.end() + 1] == " " else 0)
+            p = pat.province_chunk.match(text, end)
+            if p:
+                canonical, end = canonical + " " + p.group(1), p.end()
+                found = [x for x in found if not (m.start() <= x.start and x.end <= end)]
+        found.append(Mention("AGENCY", m.start(), end, text[m.start():end], canonical, {"abbr": True}))
+        take(m.start(), end)
     found.sort(key=lambda x: x.start)
     return found
 
@@ -259,7 +272,10 @@ def document_abbreviations(text: str) -> dict[str, str]:
         # the name ends right before "(": take the last agency that ends there
         cands = [m for m in find_agencies_plain(before) if m.end >= len(before) - 1]
         if cands:
-            table.setdefault(abbr, cands[-1].value)
+            full = cands[-1].value
+            if full.endswith("ฯ"):
+                full = _unabbreviate(full, text)
+            table.setdefault(abbr, full)
             # "ธนาคาร... (ธพว.) หรือ SME D Bank": a second name for the same agency
             alias = ALIAS_AFTER.match(text, d.end())
             if alias:

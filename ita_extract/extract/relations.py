@@ -294,8 +294,10 @@ def _own_average(ctx: Context, n: Mention, prev_end: int) -> bool:
     for a in reversed(ctx.agencies):
         if a.end <= cue_start:
             gap = ctx.text[a.end : cue_start]
-            return (len(gap) <= 12 and not re.search(r"\d", gap) and not AREA_AGENCY.match(a.value)
-                    and not is_assessor(a.value))
+            # a province is an area (its average is an aggregate) unless it is ranked as an
+            # agency of the type "จังหวัด" ("ประเภทจังหวัด จังหวัดอ่างทอง มีคะแนนเฉลี่ย 99.99")
+            area = AREA_AGENCY.match(a.value) and "ประเภท" not in ctx.text[max(0, a.start - 20) : a.start]
+            return len(gap) <= 12 and not re.search(r"\d", gap) and not area and not is_assessor(a.value)
     return False
 
 
