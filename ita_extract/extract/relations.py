@@ -50,6 +50,10 @@ TARGET_YEAR_WINDOW = 100
 # A score is out of 100; below 20 a "score" is a difference or a sub-score in practice.
 MAX_SCORE = 100.0
 MIN_SCORE = 20.0
+# A figure about a group is an ITA figure only when its paragraph names the assessment
+# within this many characters before it (cabinet items state the topic in a heading above).
+AGGREGATE_TOPIC_WINDOW = 1500
+ITA_TOPIC = re.compile(r"ITA|ไอทีเอ|คุณธรรมและความโปร่งใส|องค์กรคุณธรรม|Integrity")
 # Scores of other indices written in the same news (Transparency International's CPI).
 OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
 
@@ -273,8 +277,12 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = None
             else:
                 kind = "score"
-        if kind is not None and kind != "score" and OTHER_INDEX.search(text[max(ctx.line_bounds(n.start)[0], n.start - 200) : n.start]):
-            kind = None  # Thailand's CPI rank or score, not an ITA figure
+        if kind is not None and kind != "score":
+            clause = text[max(ctx.start, n.start - AGGREGATE_TOPIC_WINDOW) : n.start]
+            if OTHER_INDEX.search(clause[-200:]) or not ITA_TOPIC.search(clause):
+                kind = None  # a CPI rank, a KPI of another plan: not an ITA figure
+            elif kind.startswith("percent") and lex.cue_re("not_result", "target_before").search(near):
+                kind = None  # "ไม่น้อยกว่าร้อยละ 80": a target
         if kind is not None:
             out.append((kind, n, {**info, "value": value}))
             prev_end = n.end
@@ -359,9 +367,18 @@ def _list_after(ctx: Context, n: Mention) -> list[Mention]:
     return items
 
 
+# "รัฐวิสาหกิจสังกัด คค.", "หน่วยงานภายใต้กระทรวง...": an agency named as the parent of
+# the subject, not the subject itself.
+PARENT_BEFORE = re.compile(r"(?:สังกัด|ภายใต้|ในกำกับของ|ในกลุ่ม)\s?$")
+
+
+def _can_be_scored(ctx: Context, a: Mention) -> bool:
+    return not is_assessor(a.value) and not PARENT_BEFORE.search(ctx.text[max(0, a.start - 12) : a.start])
+
+
 def _agencies_for_score(ctx: Context, n: Mention, bound: int) -> list[Mention]:
     ls, _ = ctx.line_bounds(n.start)
-    cands = [a for a in ctx.agencies if a.end <= n.start and a.start >= max(ls, bound) and not is_assessor(a.value)]
+    cands = [a for a in ctx.agencies if a.end <= n.start and a.start >= max(ls, bound) and _can_be_scored(ctx, a)]
     if not cands:
         return []
     last = cands[-1]
@@ -412,7 +429,9 @@ def _list_tier(ctx: Context, pos: int) -> Mention | None:
 
 
 YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
-YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)")
+# A year after the figure belongs to another clause after a comparison or an opening
+# parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
+YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)|\(")
 
 
 def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> int | None:
@@ -490,7 +509,7 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
             agencies = [prev_agency]
         if not agencies:
             ls, _ = ctx.line_bounds(n.start)
-            near = [a for a in ctx.agencies if ls <= a.start and a.end <= n.start and not is_assessor(a.value)]
+            near = [a for a in ctx.agencies if ls <= a.start and a.end <= n.start and _can_be_scored(ctx, a)]
             if near:
                 agencies = [near[-1]]
             elif prev_agency is not None and ctx.line_bounds(prev_agency.start)[0] == ls:

@@ -126,5 +126,7 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
             value = float(cell.rstrip("*").replace(",", ""))
             if metric in ("average", "percent_pass", "percent_fail") and value > 100:
                 continue
+            if metric.startswith("count") and "." in cell:
+                continue  # a count is written without decimals
             out.append(TableCell(scope, metric, value, year, cs, ce))
     return out
