@@ -130,8 +130,12 @@ def evaluate(
 
     try:
         scores_all, scores_seeds = ev.run_evaluation(gold, pred, extract=extract_paths)
+        floors = ev.load_floors(gold / "floors.toml") if (gold / "floors.toml").exists() else {}
     except GoldError as e:
         err.print(f"gold does not validate: {e}")
+        raise typer.Exit(2) from None
+    except (OSError, ValueError) as e:  # a missing or malformed --pred file or floors.toml
+        err.print(f"cannot evaluate: {e}")
         raise typer.Exit(2) from None
     floors_path = gold / "floors.toml"
     if update_floors:
@@ -148,7 +152,9 @@ def evaluate(
         print(ev.format_report(scores_all, scores_seeds))
         if details:
             print(json.dumps(scores_all.to_dict().get("details", {}), ensure_ascii=False, indent=1))
-    below = ev.check_floors(scores_all, scores_seeds, ev.load_floors(floors_path)) if floors_path.exists() else []
+    if update_floors:
+        floors = ev.load_floors(floors_path)
+    below = ev.check_floors(scores_all, scores_seeds, floors)
     for line in below:
         err.print(f"below floor: {line}")
     if below:
@@ -212,7 +218,7 @@ def reparse(
     """
     from ita_extract.sources.crawl import reparse as run_reparse
 
-    stats = run_reparse(db, source=source, progress=sys.stderr.isatty())
+    stats = run_reparse(_existing_db(db), source=source, progress=sys.stderr.isatty())
     _print_stats(stats, db)
     if stats.failed:
         raise typer.Exit(1)
@@ -259,8 +265,12 @@ def search(
     """
     from ita_extract import store
 
-    for row in store.search(store.open_db(db), query, limit=limit):
-        print(json.dumps(row, ensure_ascii=False))
+    database = store.open_db(_existing_db(db))
+    try:
+        for row in store.search(database, query, limit=limit):
+            print(json.dumps(row, ensure_ascii=False))
+    finally:
+        database.close()
 
 
 @app.command()
@@ -274,6 +284,14 @@ def schema() -> None:
     from ita_extract.models import document_json_schema
 
     print(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _existing_db(path: Path) -> Path:
+    """A database that must exist already (reading commands must not create an empty one)."""
+    if not path.is_file():
+        err.print(f"no database at {path} (run `ita extract ... --db {path}` or `ita crawl ... --db {path}` first)")
+        raise typer.Exit(2)
+    return path
 
 
 def _date(value: str | None) -> date | None:

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ita_extract.errors import BinaryInput, EmptyInput, InputTooLarge, NotThaiInput
-from ita_extract.models import Article, Evidence
+from ita_extract.models import Article
 from ita_extract.thai.dates import find_dates
 from ita_extract.thai.text import clean_text
 
@@ -43,8 +43,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 @functools.lru_cache(maxsize=1)
 def furniture() -> dict:
     data = tomllib.loads((resources.files("ita_extract") / "furniture.toml").read_text("utf-8"))
+    # a marker is furniture only as a whole line ("ข่าวที่เกี่ยวข้อง", "Total visits to the site");
+    # a body line that merely starts with the same words ("ผู้เข้าชมงานครั้งนี้...") is text
     data["_tail"] = re.compile(
-        r"^\s*(?:" + "|".join(re.escape(m) for m in data["tail_markers"]) + r")", re.M
+        r"^\s*(?:" + "|".join(re.escape(m) for m in data["tail_markers"]) + r")(?:\s*[:：]?\s*\S{0,25})?\s*$", re.M
     )
     data["_drop"] = {line.strip() for line in data["drop_lines"]}
     data["_source"] = re.compile(data["source_line"], re.M)
@@ -180,7 +182,6 @@ def build_article(doc: str, *, title: str | None, body: str, url: str | None, da
     warnings = list(warnings or [])
     text = (body if cleaned else clean_text(body).text).strip("\n")
     published = None
-    evidence = None
     if date_text:
         dates = find_dates(clean_text(date_text).text)
         if dates:
@@ -189,12 +190,12 @@ def build_article(doc: str, *, title: str | None, body: str, url: str | None, da
                 warnings.append("published date is the corpus's 1 มกราคม 2513 placeholder: no date")
             else:
                 published = d.date
-                evidence = Evidence(start=0, end=0, sentence=date_text.strip())
                 if d.weekday_mismatch:
                     warnings.append(f"published date {d.text!r}: weekday contradicts the date")
     if title:
         title = clean_text(title).text.strip() or None
-    return Article(doc=doc, url=url, title=title, published=published, published_evidence=evidence,
+    return Article(doc=doc, url=url, title=title, published=published,
+                   published_text=date_text.strip() if date_text else None,
                    text=text, source_path=source_path, source_sha256=source_sha256,
                    source_format=source_format, warnings=warnings)
 

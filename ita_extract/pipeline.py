@@ -93,37 +93,23 @@ def run_extract(
         db = store.open_db(db_path)
         summary.run_id = store.start_run(db, command="extract", args=command_args or {})
     digests = []
+    seen: dict[str, Path] = {}
     for path in files:
         try:
-            article = parse_file(path, max_bytes=max_bytes)
-        except (InputError, OSError, UnicodeError, ValueError) as exc:
-            _record_failure(summary, db, _failure(path, "read", exc), on_failure)
-            _tick(on_progress, path)
-            continue
-        try:
-            record = extract_article(article)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
-            _record_failure(summary, db, _failure(path, "extract", exc), on_failure)
-            _tick(on_progress, path)
-            continue
-        if article.source_sha256:
-            digests.append(article.source_sha256)
-        if db is not None:
-            from ita_extract import store
-
-            try:
-                store.save_document(db, article, record, summary.run_id)
-            except Exception as exc:  # noqa: BLE001
-                _record_failure(summary, db, _failure(path, "store", exc), on_failure)
-                _tick(on_progress, path)
-                continue
-        if jsonl is not None:
-            jsonl.write(record_json(record) + "\n")
-        summary.documents += 1
-        summary.results += len(record.results)
-        summary.aggregates += len(record.aggregates)
-        summary.officials += len(record.officials)
-        _tick(on_progress, path)
+            article, record = _run_stages(path, seen, db, summary.run_id, max_bytes)
+        except StageFailed as failed:
+            _record_failure(summary, db, _failure(path, failed.stage, failed.__cause__), on_failure)
+        else:
+            if article.source_sha256:
+                digests.append(article.source_sha256)
+            if jsonl is not None:
+                jsonl.write(record_json(record) + "\n")
+            summary.documents += 1
+            summary.results += len(record.results)
+            summary.aggregates += len(record.aggregates)
+            summary.officials += len(record.officials)
+        if on_progress is not None:
+            on_progress(path)
     if db is not None:
         from ita_extract import store
 
@@ -131,7 +117,38 @@ def run_extract(
         store.finish_run(db, summary.run_id, status="failed" if summary.failures else "ok",
                          documents=summary.documents, failures=len(summary.failures))
         db.conn.commit()
+        db.close()
     return summary
+
+
+class StageFailed(Exception):
+    """An input failed at ``stage``; the cause is the exception chained to it."""
+
+    def __init__(self, stage: str):
+        super().__init__(stage)
+        self.stage = stage
+
+
+def _run_stages(path: Path, seen: dict[str, Path], db, run_id: int | None, max_bytes: int) -> tuple[Article, DocumentRecord]:
+    """read → parse → extract → store for one file; raises StageFailed naming the stage."""
+    stage = "read"
+    try:
+        if path.stem in seen:
+            # the document id is the file stem: a second file with the same stem would
+            # silently replace the first in the database
+            raise InputError(f"{path}: document id {path.stem!r} is already taken by {seen[path.stem]}")
+        seen[path.stem] = path
+        article = parse_file(path, max_bytes=max_bytes)
+        stage = "extract"
+        record = extract_article(article)
+        if db is not None:
+            from ita_extract import store
+
+            stage = "store"
+            store.save_document(db, article, record, run_id)
+    except Exception as exc:  # noqa: BLE001 - one bad input is one failure row; the run goes on
+        raise StageFailed(stage) from exc
+    return article, record
 
 
 def _record_failure(summary: RunSummary, db, failure: Failure, on_failure) -> None:
@@ -142,11 +159,6 @@ def _record_failure(summary: RunSummary, db, failure: Failure, on_failure) -> No
         store.save_failure(db, failure, summary.run_id)
     if on_failure is not None:
         on_failure(failure)
-
-
-def _tick(cb, path: Path) -> None:
-    if cb is not None:
-        cb(path)
 
 
 def record_json(record: DocumentRecord) -> str:

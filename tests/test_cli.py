@@ -114,3 +114,16 @@ def test_evaluate_exits_non_zero_below_a_floor(tmp_path):
     p = ita("evaluate", str(gold), "--pred", str(empty))
     assert p.returncode == 1
     assert "below floor: seeds.results_f1" in p.stderr
+
+
+def test_two_inputs_with_one_document_id_are_one_failure(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(ROOT / "gold" / "docs" / "000_6370b3e3eddcf34a.txt", tmp_path / sub / "x.txt")
+    db = tmp_path / "ita.db"
+    p = ita("extract", str(tmp_path / "a"), str(tmp_path / "b"), "--db", str(db))
+    assert p.returncode == 1
+    assert "document id 'x' is already taken" in p.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from documents").fetchone() == (1,)
+    assert con.execute("select stage, error from failures").fetchall() == [("read", "InputError")]

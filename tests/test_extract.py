@@ -48,7 +48,11 @@ def test_every_value_carries_evidence_into_the_cleaned_text():
         ev = r.evidence
         assert ev is not None and 0 <= ev.start < ev.end <= len(article.text)
         assert f"{r.score:g}" in article.text[ev.start:ev.end]
-        assert article.text[ev.start:ev.end] in ev.sentence or ev.sentence in article.text
+        assert " ".join(article.text[ev.start:ev.end].split()) in ev.sentence
+    for a in rec.aggregates:
+        assert f"{a.value:g}" in article.text[a.evidence.start:a.evidence.end]
+    ev = rec.event_date_evidence
+    assert "15 พฤศจิกายน 2566" in article.text[ev.start:ev.end]
     for o in rec.officials:
         assert o.name.split()[0] in article.text[o.evidence.start:o.evidence.end]
 
@@ -75,9 +79,11 @@ def test_stated_tier_is_not_marked_derived():
 def test_targets_thresholds_and_changes_are_not_results_or_aggregates():
     rec = run(
         "การประเมิน ITA กำหนดเป้าหมายให้หน่วยงานไม่น้อยกว่าร้อยละ 80 ต้องได้คะแนน 85 คะแนนขึ้นไป "
-        "ซึ่งเพิ่มขึ้น 6.32 คะแนน และเข้าร่วมประชุมกว่า 150 คน"
+        "ปีนี้ กรมบัญชีกลาง ได้คะแนน 92.10 คะแนน ซึ่งเพิ่มขึ้น 6.32 คะแนน และเข้าร่วมประชุมกว่า 150 คน"
     )
-    assert rec.results == [] and rec.aggregates == []
+    # the one attained score is found; the target, the threshold, the change and the attendance are not
+    assert [(r.agency, r.score) for r in rec.results] == [("กรมบัญชีกลาง", 92.1)]
+    assert rec.aggregates == []
 
 
 def test_year_over_year_comparison_gives_one_result_per_year():
@@ -120,8 +126,8 @@ def test_official_with_rank_honorific_and_position():
 
 
 def test_position_words_after_an_honorific_are_not_people():
-    rec = run("การประเมิน ITA นายกรัฐมนตรี กล่าวว่า นายอำเภอเมือง ได้รับ 95 คะแนน")
-    assert rec.officials == []
+    rec = run("การประเมิน ITA นายกรัฐมนตรี กล่าวว่า นายอำเภอเมือง และนายสมชาย ใจดี ปลัดจังหวัดน่าน ร่วมประชุม")
+    assert [o.name for o in rec.officials] == ["สมชาย ใจดี"]
 
 
 def test_placeholder_date_is_no_published_date():
@@ -149,8 +155,10 @@ def test_long_multi_topic_article_reads_only_the_relevant_item():
 
 
 def test_article_without_the_topic_yields_nothing():
-    rec = run("นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา")
-    assert rec.results == [] and rec.officials == []
+    text = "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา"
+    assert run(text).results == [] and run(text).officials == []
+    # the same sentence in an ITA article is read
+    assert run("ผลการประเมิน ITA " + text).officials != []
 
 
 def test_score_headed_lists_give_each_listed_agency_that_score():
@@ -215,8 +223,8 @@ def test_office_of_an_abbreviated_body_defined_through_a_title():
 
 
 def test_a_head_inside_another_word_is_not_an_agency():
-    rec = run("การประเมิน ITA ปี 2565 องค์กรมีคะแนนผลประเมิน 96.32 คะแนน")
-    assert rec.results == []
+    rec = run("การประเมิน ITA ปี 2565 องค์กรมีคะแนนผลประเมิน 96.32 คะแนน กรมที่ดินมีคะแนน 95.10 คะแนน")
+    assert [(r.agency, r.score) for r in rec.results] == [("กรมที่ดิน", 95.1)]
 
 
 @pytest.mark.parametrize("written, full", [
@@ -249,3 +257,30 @@ def test_a_province_average_is_an_aggregate():
     rec = run("ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2564 จังหวัดที่มีคะแนนเฉลี่ยสูงสุด คือ จังหวัดภูเก็ต มีคะแนนเฉลี่ย 94.06 คะแนน")
     assert rec.results == []
     assert [(a.scope, a.metric, a.value) for a in rec.aggregates] == [("จังหวัดภูเก็ต", "average", 94.06)]
+
+
+def test_different_agencies_sharing_a_score_stay_apart():
+    rec = run("ผลการประเมิน ITA ปี 2566 กองคลัง กองช่าง ได้ 95 คะแนน และ บสย. ได้ 96.20 คะแนน "
+              "บรรษัทประกันสินเชื่ออุตสาหกรรมขนาดย่อม (บสย.) ได้คะแนน 96.20 คะแนน")
+    assert sorted(r.agency for r in rec.results) == [
+        "กองคลัง", "กองช่าง", "บรรษัทประกันสินเชื่ออุตสาหกรรมขนาดย่อม"]
+
+
+def test_scores_given_respectively_pair_with_the_listed_agencies():
+    rec = run(
+        "ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2564 โดย 2 หน่วยงาน ได้แก่ สำนักงานปลัดกระทรวงสาธารณสุข "
+        "และสถาบันวิจัยระบบสาธารณสุข มีคะแนนสูงสุด ได้คะแนนร้อยละ 96.67 และ 95.64 ตามลำดับ อยู่ในระดับ AA"
+    )
+    assert sorted((r.agency, r.score, r.tier) for r in rec.results) == [
+        ("สถาบันวิจัยระบบสาธารณสุข", 95.64, "AA"),
+        ("สำนักงานปลัดกระทรวงสาธารณสุข", 96.67, "AA"),
+    ]
+
+
+def test_a_tier_written_after_a_list_is_the_lists_tier():
+    rec = run(
+        "ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2564 กรมอนามัย อยู่ในระดับ AA ส่วนอีก 3 หน่วยงาน ได้แก่ กรมการแพทย์ "
+        "โรงพยาบาลบ้านแพ้ว (องค์การมหาชน) และองค์การเภสัชกรรม มีผลการประเมินอยู่ในระดับ A"
+    )
+    got = {(r.agency, r.tier) for r in rec.results}
+    assert {("กรมการแพทย์", "A"), ("โรงพยาบาลบ้านแพ้ว (องค์การมหาชน)", "A"), ("องค์การเภสัชกรรม", "A")} <= got

@@ -17,9 +17,6 @@ def test_spacy_pipeline_labels_rule_entities_on_tokens():
 
 
 def test_tokenizer_keeps_lexicon_words_whole():
-    from pythainlp.tokenize import word_tokenize
-
-    # PyThaiNLP's own dictionary splits the position head; ours keeps it whole.
-    assert word_tokenize("รองปลัดกระทรวงอุตสาหกรรม", engine="nlpo3")[0] == "รอง"
+    # position heads of the lexicon stay whole tokens
     assert tokenize("รองปลัดกระทรวงอุตสาหกรรม")[0] == "รองปลัด"
     assert "".join(tokenize("สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน")) == "สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน"

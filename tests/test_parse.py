@@ -47,3 +47,15 @@ def test_weekday_that_contradicts_the_date_is_flagged():
     article = parse_text("หัวข้อข่าวสำหรับการทดสอบ\nวันจันทร์ที่ 16 พฤศจิกายน 2566\n" + BODY, doc="x")
     assert article.published == dt.date(2023, 11, 16)  # a Thursday
     assert any("weekday" in w for w in article.warnings)
+
+
+def test_a_body_line_that_starts_like_furniture_is_kept():
+    article = parse_text("หัวข้อข่าวสำหรับการทดสอบ\n" + BODY + "\nผู้เข้าชมงานครั้งนี้กว่า 500 คน\nผู้เข้าชม 234\nเมนูอื่น", doc="x")
+    assert "ผู้เข้าชมงานครั้งนี้กว่า 500 คน" in article.text
+    assert "ผู้เข้าชม 234" not in article.text and "เมนูอื่น" not in article.text
+
+
+def test_the_page_date_line_is_kept_as_written():
+    article = parse_text("หัวข้อข่าวสำหรับการทดสอบ\nวันพุธ, 21 กุมภาพันธ์ 2567\n" + BODY, doc="x")
+    assert article.published_text == "วันพุธ, 21 กุมภาพันธ์ 2567"
+    assert article.published_evidence is None  # the date line is a header, not part of the text

@@ -49,30 +49,48 @@ def _norm(name: str) -> str:
 
 
 def _same_agency(a: str, b: str) -> bool:
+    """The same agency written twice: equal, or one name plus what locates or qualifies it
+    ("เทศบาลเมืองพล" / "เทศบาลเมืองพล จังหวัดขอนแก่น", "... (องค์การมหาชน)")."""
     x, y = _norm(a), _norm(b)
-    return x in y or y in x
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    return long.startswith(short) and bool(QUALIFIER.match(long[len(short):]))
+
+
+# What may follow an agency's name without making it another agency.
+QUALIFIER = re.compile(r"(?:จังหวัด|อำเภอ|\(|ฯ|จำกัด)")
+# An unexpanded short form: "บสย.", "EXIM BANK", "ไอแบงก์" (a short name with no agency head).
+SHORT_FORM = re.compile(r"^(?:[ก-ฮ]{1,6}\.(?:[ก-ฮ]{1,5}\.)*|[A-Z][A-Za-z&. ]{1,15}|[ก-๛]{2,8})$")
+
+
+def _short_form_of(a: str, b: str) -> bool:
+    """One name is an unexpanded short form (abbreviation, Latin name) of the other."""
+    from ita_extract.extract.entities import patterns
+
+    short, long = sorted((a, b), key=len)
+    return bool(SHORT_FORM.match(short)) and not patterns().agency_core.match(short) and len(long) > len(short)
 
 
 def merge_results(results: list[Result]) -> list[Result]:
     """One result per agency, score, year and assessment; repeated mentions (headline,
-    lead, body) collapse into the most complete one."""
+    lead, body) collapse into the most complete one. Different agencies that share a score
+    ("กองคลัง กองช่าง 95 คะแนน") stay apart."""
     out: list[Result] = []
     for r in results:
         for i, o in enumerate(out):
             if o.assessment != r.assessment:
                 continue
-            same_score = (o.score is None or r.score is None) or abs(o.score - r.score) < 0.005
-            if (o.score is None) != (r.score is None) and not _same_agency(o.agency, r.agency):
-                continue  # a tier-only mention joins a scored result of the same agency only
-            if not same_score:
-                continue
             if o.fiscal_year_be is not None and r.fiscal_year_be is not None and o.fiscal_year_be != r.fiscal_year_be:
                 continue
-            if not _same_agency(o.agency, r.agency):
-                # an abbreviation and a full name with the same score and year are one agency
-                short = min((o.agency, r.agency), key=len)
-                if o.score is None or not (len(short) <= 8 or short.endswith(".")):
+            if o.score is None or r.score is None:
+                # a tier-only mention joins a scored result of the same agency only
+                if not _same_agency(o.agency, r.agency):
                     continue
+            elif abs(o.score - r.score) >= 0.005:
+                continue
+            elif not (_same_agency(o.agency, r.agency) or _short_form_of(o.agency, r.agency)):
+                continue
             out[i] = _combine(o, r)
             break
         else:

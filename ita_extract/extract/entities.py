@@ -25,6 +25,7 @@ ABBR_RE = r"[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,4}\.)*"
 FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
+PUBLIC_ORG_SUFFIX = re.compile(r"\s?(\((?:องค์การมหาชน|มหาชน)\))")
 CATEGORY_BEFORE = re.compile(r"ประเภท\s?$")
 PLACE_NAME = re.compile(r"[ก-๛]{2,30}")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
@@ -168,6 +169,11 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
                     name = name + " " + a.group(1) if rest.startswith(" ") else name + a.group(1)
                     end += a.end()
                     continue
+            q = PUBLIC_ORG_SUFFIX.match(rest)
+            if q:  # "โรงพยาบาลบ้านแพ้ว (องค์การมหาชน)": part of the legal name
+                name = name + " " + q.group(1)
+                end += q.end()
+                continue
             p = pat.province_chunk.match(rest)
             if p and "จังหวัด" not in name:
                 name = name + " " + p.group(1)
@@ -311,11 +317,23 @@ def is_assessor(name: str) -> bool:
 
 # --- people ---------------------------------------------------------------------------
 
+def _candidates(pattern: re.Pattern[str], text: str):
+    """Matches that may overlap: a rejected "honorific + name" ("นายอำเภอเมือง และนาย...")
+    must not swallow the real name after it, as finditer's non-overlapping scan would."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
+
+
 def find_people(text: str) -> list[Person]:
     """Honorific + given name + family name, with the position written next to the name."""
     pat = patterns()
     people: list[Person] = []
-    for m in pat.person.finditer(text):
+    taken_until = 0
+    for m in _candidates(pat.person, text):
+        if m.start() < taken_until:
+            continue  # inside a person already found
         given, family = m.group("given"), m.group("family")
         end = m.end()
         # "ชาญวีรกูลรองนายกรัฐมนตรี...": a family name glued to the position after it
@@ -337,6 +355,7 @@ def find_people(text: str) -> list[Person]:
         people.append(
             Person(m.group("hon"), f"{given} {family}", m.start(), end, position, ps, pe)
         )
+        taken_until = end
     return people
 
 

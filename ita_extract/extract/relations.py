@@ -37,7 +37,9 @@ CUE_WINDOW = 70
 NEAR_WINDOW = 22
 # Agencies of one list sharing one score are separated only by spaces, commas, "และ" or
 # list numbers; anything longer ends the list.
-LIST_GLUE = re.compile(r"^[\s,]*(?:และ|หรือ)?[\s,]*(?:\(?\d{1,3}[).]\s?)?[\s,]*(?:และ)?\s*$")
+LIST_GLUE = re.compile(
+    r"^\s?(?:\([^()\d]{1,20}\)\s?)*[\s,]*(?:และ|หรือ)?[\s,]*(?:\(?\d{1,3}[).]\s?)?[\s,]*(?:และ)?\s*$"
+)  # "A (สวอ.) B และ C", "1) A 2) B"
 # A subject sentence ("บสย. ... คว้าคะแนน ... 97.59 คะแนน") seldom runs longer than this.
 SUBJECT_WINDOW = 320
 # A tier written after the score ("97.10 หรือ ระดับ AA") is at most this far.
@@ -63,14 +65,13 @@ SCORE_LEAD_BEFORE = re.compile(
     r"(?:คะแนน|ผลการประเมิน|ค่าคะแนน)(?:รวม|เฉลี่ย|ประเมิน|ที่ได้|ทั้งสิ้น|อยู่ที่|เท่ากับ|ได้|คือ|ของ|\s|[A-Za-z()])*$"
 )
 TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|คะแนน\s?)*(?:ระดับ|เกรด)")
-COUNT_UNIT = re.compile(r"^\s?(?:หน่วยงาน|แห่ง|องค์กร|ส่วนราชการ|อปท\.|สถานี|โรงเรียน|อำเภอ|จังหวัด)")
-PEOPLE_UNIT = re.compile(r"^\s?(?:คน|ราย)")
+
 PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น|หรือ)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
 # "ผ่านเกณฑ์ 16 หน่วยงาน จากทั้งหมด 17 หน่วยงาน": the size of the assessed group
 OUT_OF = re.compile(r"จาก\s?(?:ทั้งหมด|ทั้งสิ้น)?\s?(?:จำนวน)?\s?$")
 # A pass/fail count's cue can stand a long clause before it ("ผ่านค่าเป้าหมายตามแผนแม่บท ... 4,146 หน่วยงาน").
 COUNT_CUE_WINDOW = 130
-RANK_BEFORE = re.compile(r"(?:ลำดับที่|อันดับที่|อันดับ|ลำดับ)\s?$")
+
 COUNT_TIER_GAP = re.compile(
     r"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:มี|รวม|ได้|จำนวน|ทั้งหมด|ทั้งสิ้น|\s)*$"
 )
@@ -161,7 +162,8 @@ class Context:
 
     def sentence(self, start: int, end: int) -> Evidence:
         """Evidence: the offsets and the clause around them (the paragraph, cut to ~300 chars)."""
-        ls, le = self.line_bounds(start)
+        ls, _ = self.line_bounds(start)
+        _, le = self.line_bounds(max(start, end - 1))  # a list may run over lines
         s = max(ls, start - 150)
         e = min(le, end + 150)
         if s > ls:
@@ -170,7 +172,7 @@ class Context:
         if e < le:
             sp = self.text.rfind(" ", end, e)
             e = sp if sp > end else e
-        return Evidence(start=start, end=end, sentence=self.text[s:e].strip())
+        return Evidence(start=start, end=end, sentence=re.sub(r"\s+", " ", self.text[s:e]).strip())
 
 
 # --- number classification ------------------------------------------------------------
@@ -205,7 +207,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         info: dict = {}
         kind = None
         value = n.value
-        if COUNT_UNIT.match(after) and float(value).is_integer():
+        if _unit(after, "agency_units") and float(value).is_integer():
             tier = _tier_just_before(ctx, n)
             long = _window_before(ctx, n, prev_end, COUNT_CUE_WINDOW)
             if tier is not None:
@@ -227,6 +229,9 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
               and not lex.cue_re("aggregate", "count_pass").search(wide)
               and not lex.cue_re("not_result", "change_before").search(near)):
             kind = "score"  # "ได้คะแนนสูงสุด 98.52%": a score written with a percent sign
+        elif (n.attrs.get("percent") and re.search(r"คะแนน\s?(?:เฉลี่ย)?\s?(?:ร้อยละ)?\s?$", near)
+              and MIN_SCORE <= value <= MAX_SCORE and not lex.cue_re("aggregate", "count_pass").search(wide)):
+            kind = "score"  # "ได้คะแนนร้อยละ 96.67": a score written as a percentage
         elif n.attrs.get("percent"):
             if lex.cue_re("not_result", "change_before").search(near):
                 kind = None
@@ -236,13 +241,13 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = "percent_fail"
             elif lex.cue_re("aggregate", "count_pass").search(wide) and not lex.cue_re("not_result", "target_before").search(near):
                 kind = "percent_pass"
-        elif PEOPLE_UNIT.match(after):
+        elif _unit(after, "people_units"):
             if lex.cue_re("aggregate", "participants").search(wide) and not lex.cue_re("aggregate", "attendance").search(
                 text[max(0, n.start - 25) : n.start]
             ):
                 kind = "participants"
                 value = _count_value(n)
-        elif RANK_BEFORE.search(text[max(0, n.start - 12) : n.start]) and float(value).is_integer():
+        elif _rank_before(text[max(0, n.start - 12) : n.start]) and float(value).is_integer():
             if not re.search(r"จาก\s?(?:ลำดับ|อันดับ)", text[max(0, n.start - 16) : n.start]):
                 kind = "rank"
                 last_rank = n.end
@@ -309,6 +314,15 @@ def _own_average(ctx: Context, n: Mention, prev_end: int) -> bool:
     return False
 
 
+def _unit(after: str, key: str) -> bool:
+    """The number is followed by a unit word of the lexicon (``หน่วยงาน``, ``คน``)."""
+    return bool(load_lexicon().cue_re("aggregate", key).match(after.lstrip()))
+
+
+def _rank_before(before: str) -> bool:
+    return bool(re.search(rf"(?:{load_lexicon().cue_re('aggregate', 'rank').pattern})\s?$", before))
+
+
 def _count_value(n: Mention) -> float:
     """A count of people written ``608.990`` is 608,990: a count cannot be fractional."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", n.text):
@@ -346,6 +360,11 @@ def _tier_just_before(ctx: Context, n: Mention, gap: re.Pattern[str] | None = No
 
 # --- results ------------------------------------------------------------------------------
 
+# "... และองค์การเภสัชกรรม มีผลการประเมินอยู่ในระดับ A": a tier written after a list
+TIER_AFTER_LIST = re.compile(r"\s?(?:มี|ได้)?(?:ผลการประเมิน|ผลคะแนน|คะแนน)?\s?(?:อยู่)?\s?(?:ใน)?\s?(?:ระดับ|เกรด)")
+# scores written one after another: "96.67 และ 95.64", "98, 97 และ 96 คะแนน"
+SCORE_RUN_GLUE = re.compile(r"^\s?(?:คะแนน)?\s?(?:,|และ|กับ)\s?(?:ร้อยละ)?\s?$")
+RESPECTIVELY = re.compile(r"\s?(?:คะแนน)?\s?ตามลำดับ")
 HEADER_AFTER = re.compile(r"\s?(?:คะแนน)?\s?\)?\s?(?:นั้น|ซึ่ง)?\s?(?:ได้แก่|คือ)\s?")
 HEADER_TIER_GAP = re.compile(r"^[\s”\"')]*(?:คะแนนเต็ม|คะแนน|ที่|มี|ได้|\s)*$")
 
@@ -353,18 +372,7 @@ HEADER_TIER_GAP = re.compile(r"^[\s”\"')]*(?:คะแนนเต็ม|ค�
 def _list_after(ctx: Context, n: Mention) -> list[Mention]:
     """The agencies of a list headed by a score ("92 คะแนน ได้แก่ A B C"), else []."""
     m = HEADER_AFTER.match(ctx.text, n.end)
-    if not m:
-        return []
-    items: list[Mention] = []
-    pos = m.end()
-    for a in ctx.agencies:
-        if a.start < pos:
-            continue
-        if not LIST_GLUE.match(ctx.text[pos : a.start]):
-            break
-        items.append(a)
-        pos = a.end
-    return items
+    return _list_items(ctx, m.end()) if m else []
 
 
 # "รัฐวิสาหกิจสังกัด คค.", "หน่วยงานภายใต้กระทรวง...": an agency named as the parent of
@@ -488,8 +496,24 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
     out: list[tuple[Result, int]] = []
     bound = 0
     prev_agency: Mention | None = None
+    respectively = _respectively(ctx, classified)
+    consumed: set[int] = set()
     for kind, n, info in classified:
-        if kind != "score":
+        if kind != "score" or n.start in consumed:
+            continue
+        if n.start in respectively:
+            run = [pair for pair in respectively.values() if pair[0].start >= n.start]
+            end = max(x.end for x, _ in run)
+            tier = next((t for t in ctx.tiers if end <= t.start <= end + TIER_AFTER_WINDOW + 20), None)
+            for x, a in run:
+                tier_value, derived = (tier.value, False) if tier else (lex.derive_tier(x.value), True)
+                out.append((Result(agency=a.value, assessment=_assessment(ctx, x.start, tier), score=x.value,
+                                   tier=tier_value, tier_derived=derived,
+                                   fiscal_year_be=_fiscal_year(ctx, x.start, x.end, doc_year),
+                                   evidence=ctx.sentence(a.start, x.end)), a.start))
+                del respectively[x.start]
+                consumed.add(x.start)
+            bound, prev_agency = end, run[-1][1]
             continue
         header = _list_after(ctx, n)
         if header:
@@ -540,26 +564,38 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
     return out
 
 
+def _list_items(ctx: Context, pos: int) -> list[Mention]:
+    """The agencies of a list starting at ``pos``, while only list glue separates them."""
+    items: list[Mention] = []
+    for a in ctx.agencies:
+        if a.start < pos:
+            continue
+        if not LIST_GLUE.match(ctx.text[pos : a.start]):
+            break
+        items.append(a)
+        pos = a.end
+    return items
+
+
 def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Result, int]]:
-    """Lists of agencies under a tier with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่ A B C"."""
+    """Lists of agencies under a tier, with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่
+    A B C", or with the tier after the list: "ได้แก่ A B C มีผลการประเมินอยู่ในระดับ A"."""
     out: list[tuple[Result, int]] = []
-    scored = {n.start for k, n, _ in classified if k == "score"}
+    scored = [n.start for k, n, _ in classified if k == "score"]
     for trig in LIST_TRIGGER.finditer(ctx.text, ctx.start):
         if trig.start() >= (ctx.agencies[-1].end if ctx.agencies else 0):
             break
-        tier = _list_tier(ctx, trig.end())
+        items = _list_items(ctx, trig.end())
+        if not items:
+            continue
+        end = items[-1].end
+        after = TIER_AFTER_LIST.match(ctx.text, end)
+        tier = next((t for t in ctx.tiers if after and t.start >= end and t.start <= after.end()), None)
+        if tier is None:
+            tier = _list_tier(ctx, trig.end())
         if tier is None:
             continue
-        items: list[Mention] = []
-        pos = trig.end()
-        for a in ctx.agencies:
-            if a.start < pos:
-                continue
-            if not LIST_GLUE.match(ctx.text[pos : a.start]):
-                break
-            items.append(a)
-            pos = a.end
-        if not items or any(tier.start <= s <= pos + 20 for s in scored):
+        if any(min(tier.start, trig.start()) <= s <= end + 20 for s in scored):
             continue  # a scored list: its results come from the scores
         year = _fiscal_year(ctx, trig.start(), trig.start(), doc_year)
         for a in items:
@@ -569,6 +605,32 @@ def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Re
                 evidence=ctx.sentence(a.start, a.end),
             ), a.start))
     return out
+
+
+def _respectively(ctx: Context, classified) -> dict[int, tuple[Mention, Mention]]:
+    """"ได้แก่ A และ B ... 96.67 และ 95.64 ตามลำดับ": the n-th number of a run that starts with
+    a score and ends with ตามลำดับ belongs to the n-th agency of the list before it.
+    Returns: first score's start → [(number, agency), ...] flattened as number start → pair."""
+    pairs: dict[int, tuple[Mention, Mention]] = {}
+    numbers = ctx.numbers
+    for kind, first, _ in classified:
+        if kind != "score" or first.start in pairs:
+            continue
+        k = next(i for i, x in enumerate(numbers) if x.start == first.start)
+        run = [first]
+        while k + len(run) < len(numbers) and SCORE_RUN_GLUE.match(
+            ctx.text[run[-1].end : numbers[k + len(run)].start]
+        ) and MIN_SCORE <= numbers[k + len(run)].value <= MAX_SCORE:
+            run.append(numbers[k + len(run)])
+        if len(run) < 2 or not RESPECTIVELY.match(ctx.text, run[-1].end):
+            continue
+        ls, _ = ctx.line_bounds(first.start)
+        for trig in reversed(list(LIST_TRIGGER.finditer(ctx.text, ls, first.start))):
+            items = _list_items(ctx, trig.end())
+            if len(items) == len(run):
+                pairs.update({x.start: (x, a) for x, a in zip(run, items, strict=True)})
+                break
+    return pairs
 
 
 # --- aggregates ------------------------------------------------------------------------

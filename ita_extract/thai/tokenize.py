@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,11 +32,15 @@ def _dictionary_name() -> str:
     words = sorted(set(thai_words()) | set(custom_words()))
     payload = "\n".join(words).encode("utf-8")
     digest = hashlib.sha256(payload).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"ita-extract-words-{digest}.txt"
+    cache = Path(tempfile.gettempdir()) / f"ita-extract-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    path = cache / f"words-{digest}.txt"
     if not path.exists():
-        tmp = path.with_suffix(f".{digest}.part")
-        tmp.write_bytes(payload)
-        tmp.replace(path)
+        # several worker processes may start at once: each writes its own file, then renames
+        fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        os.replace(tmp, path)
     name = f"ita-extract-{digest}"
     load_dict(str(path), name)
     return name
