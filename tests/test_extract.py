@@ -3,6 +3,7 @@ Thai official news writes (no text here comes from the held-out set)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -284,3 +285,14 @@ def test_a_tier_written_after_a_list_is_the_lists_tier():
     )
     got = {(r.agency, r.tier) for r in rec.results}
     assert {("กรมการแพทย์", "A"), ("โรงพยาบาลบ้านแพ้ว (องค์การมหาชน)", "A"), ("องค์การเภสัชกรรม", "A")} <= got
+
+
+@pytest.mark.parametrize("lead, published, event", [
+    ("เมื่อวันที่ 8 สิงหาคมที่ผ่านมา", "วันศุกร์ที่ 11 สิงหาคม 2566", dt.date(2023, 8, 8)),
+    ("วานนี้ (10 ส.ค.)", "วันศุกร์ที่ 11 สิงหาคม 2566", dt.date(2023, 8, 10)),
+    # a date late in the year, reported early in the next: the year before the page's
+    ("เมื่อวันที่ 28 ธันวาคม", "วันพุธที่ 3 มกราคม 2567", dt.date(2023, 12, 28)),
+])
+def test_event_date_without_a_year_takes_the_pages_year(lead, published, event):
+    rec = extract_document(parse_text(f"หัวข้อข่าวสำหรับการทดสอบ\n{published}\n{lead} กรมบัญชีกลาง จัดประชุม ITA", doc="t"))
+    assert rec.event_date == event

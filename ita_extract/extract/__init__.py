@@ -16,9 +16,17 @@ from ita_extract.thai.dates import find_dates
 # The activity an item reports is dated in its first paragraphs; a date further down is
 # a deadline, a background fact or another event.
 EVENT_DATE_WINDOW = 1500
-EVENT_NO_YEAR = re.compile(
-    r"(?:วันนี้|วานนี้|เมื่อวันที่|เมื่อวาน(?:นี้)?|วันที่)\s?\(?\s?(?P<day>\d{1,2})\s?(?P<month>[ก-ฮ]\.\s?[ก-ฮ]\.?|[ก-ฮ]{2,3}\.)\s?\)"
-)
+def _event_no_year() -> re.Pattern[str]:
+    """``วานนี้ (10 ส.ค.)``, ``เมื่อวันที่ 8 สิงหาคมที่ผ่านมา``: an event date without its year."""
+    from ita_extract.thai.dates import month_pattern
+
+    return re.compile(
+        rf"(?:วันนี้|วานนี้|เมื่อวันที่|เมื่อวาน(?:นี้)?|วันที่)\s?\(?\s?(?P<day>\d{{1,2}})\s?(?P<month>(?>{month_pattern()}))"
+        r"(?!\s?(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?\s?\d)"
+    )
+
+
+EVENT_NO_YEAR = _event_no_year()
 
 
 def extract_document(article: Article) -> DocumentRecord:
@@ -165,12 +173,12 @@ def event_date(text: str, published: dt.date | None) -> tuple[dt.date | None, Ev
 
 def _date_without_year(day: int, month_text: str, published: dt.date) -> dt.date | None:
     """``วานนี้ (10 ส.ค.)``: the year is the published date's, or the one before it."""
-    from ita_extract.thai.dates import find_dates as _fd
+    from ita_extract.thai.dates import month_number
 
-    probe = _fd(f"{day} {month_text.replace(' ', '')} {published.year + 543}")
-    if not probe:
+    try:
+        d = dt.date(published.year, month_number(month_text), day)
+    except (KeyError, ValueError):
         return None
-    d = probe[0].date
     if d > published + dt.timedelta(days=1):
         try:
             d = d.replace(year=d.year - 1)

@@ -128,6 +128,16 @@ _MONTH_RX = "|".join(
 _WEEKDAY_RX = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 
 
+def month_pattern() -> str:
+    """A regex alternation of every Thai month form (full, short, abbreviated; dots optional)."""
+    return _MONTH_RX
+
+
+def month_number(token: str) -> int:
+    """1–12 for a Thai month written in any form ``month_pattern()`` matches."""
+    return _month_number(token)
+
+
 def _month_number(token: str) -> int:
     return _MONTH_KEY[re.sub(r"[.\s]", "", token)]
 
