@@ -296,3 +296,31 @@ def test_a_tier_written_after_a_list_is_the_lists_tier():
 def test_event_date_without_a_year_takes_the_pages_year(lead, published, event):
     rec = extract_document(parse_text(f"หัวข้อข่าวสำหรับการทดสอบ\n{published}\n{lead} กรมบัญชีกลาง จัดประชุม ITA", doc="t"))
     assert rec.event_date == event
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("เทศบาลตำบลหนองหาร ผ่านการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 ได้คะแนน 96.32 คะแนน อยู่ในระดับ AA (ผ่านดีเยี่ยม)",
+     ("เทศบาลตำบลหนองหาร", 96.32, "AA", 2567)),
+    ("ผลการประเมิน ITA ปี 2567 ของ อบต.บ้านโคก ได้คะแนน 98.75 อยู่ในระดับ A",
+     ("องค์การบริหารส่วนตำบลบ้านโคก", 98.75, "A", 2567)),
+    ("ผลคะแนน ITA ปี 2566 ของการไฟฟ้าส่วนภูมิภาค อยู่ที่ร้อยละ 92.47",
+     ("การไฟฟ้าส่วนภูมิภาค", 92.47, "A", 2566)),
+    ("กรมสรรพากร คว้าคะแนน ITA ปีงบประมาณ 2568 สูงถึง ๙๘.๑๒ คะแนน ระดับผ่านดีเยี่ยม",
+     ("กรมสรรพากร", 98.12, "ผ่านดีเยี่ยม", 2568)),
+    ("การประเมินคุณธรรมและความโปร่งใส (ITA) ปี 2566 โรงเรียนบ้านหนองแวง สพป.ขอนแก่น เขต 1 ได้ 100 คะแนน",
+     ("โรงเรียนบ้านหนองแวง", 100.0, "AA", 2566)),
+])
+def test_how_local_offices_report_their_score(text, expected):
+    rec = run(text)
+    assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == [expected]
+
+
+def test_a_family_name_that_starts_like_a_verb_is_still_a_name():
+    rec = run("การประเมิน ITA นายกเทศมนตรีตำบลบ้านเป็ด นายประสิทธิ์ มีสุข เปิดเผยว่า เทศบาลได้คะแนนสูง")
+    assert [(o.name, o.position) for o in rec.officials] == [("ประสิทธิ์ มีสุข", "นายกเทศมนตรีตำบลบ้านเป็ด")]
+
+
+def test_a_pass_rate_that_must_be_reached_is_a_target():
+    rec = run("ผลการประเมิน ITA ได้กำหนดค่าเป้าหมายให้หน่วยงานภาครัฐจะต้องมีค่าคะแนน ITA 85 คะแนนขึ้นไป "
+              "เป็นจำนวนร้อยละ 100 ของหน่วยงานทั้งหมด ปีนี้ผ่านเกณฑ์ 7,696 หน่วยงาน คิดเป็นร้อยละ 92.44")
+    assert sorted((a.metric, a.value) for a in rec.aggregates) == [("count_pass", 7696.0), ("percent_pass", 92.44)]

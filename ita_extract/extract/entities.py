@@ -317,6 +317,14 @@ def is_assessor(name: str) -> bool:
 
 # --- people ---------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def _family_names() -> frozenset[str]:
+    """PyThaiNLP's family-name list: "มีสุข" is a name although it starts like "มี" (has)."""
+    from pythainlp.corpus import thai_family_names
+
+    return frozenset(thai_family_names())
+
+
 def _candidates(pattern: re.Pattern[str], text: str):
     """Matches that may overlap: a rejected "honorific + name" ("นายอำเภอเมือง และนาย...")
     must not swallow the real name after it, as finditer's non-overlapping scan would."""
@@ -345,7 +353,7 @@ def find_people(text: str) -> list[Person]:
         head = pat.position_head.match(text, m.start())
         if head and head.end() > m.start("given"):
             continue
-        if pat.not_name.match(family):
+        if pat.not_name.match(family) and family not in _family_names():
             continue
         if pat.position_head.match(family) or pat.position_head.match(given):
             continue

@@ -197,6 +197,7 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
     prev_end = 0
     last_count: tuple[str, int] | None = None  # (metric, end) of the last pass/fail count
     last_rank: int | None = None  # end of the last rank
+    obligation_end = 0  # end of the last figure read as an obligation (a target)
     for n in ctx.numbers:
         if _is_list_marker(ctx, n):
             continue
@@ -229,9 +230,16 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
               and not lex.cue_re("aggregate", "count_pass").search(wide)
               and not lex.cue_re("not_result", "change_before").search(near)):
             kind = "score"  # "ได้คะแนนสูงสุด 98.52%": a score written with a percent sign
-        elif (n.attrs.get("percent") and re.search(r"คะแนน\s?(?:เฉลี่ย)?\s?(?:ร้อยละ)?\s?$", near)
-              and MIN_SCORE <= value <= MAX_SCORE and not lex.cue_re("aggregate", "count_pass").search(wide)):
-            kind = "score"  # "ได้คะแนนร้อยละ 96.67": a score written as a percentage
+        elif (n.attrs.get("percent") and MIN_SCORE <= value <= MAX_SCORE
+              and (re.search(r"คะแนน\s?(?:เฉลี่ย)?\s?(?:ร้อยละ)?\s?$", near)
+                   or re.search(r"ผลคะแนน|ได้คะแนน|มีคะแนน|คะแนนรวม", wide))
+              and not (last_count and n.start - last_count[1] < 70)
+              and not lex.cue_re("aggregate", "count_pass").search(wide)
+              and not lex.cue_re("aggregate", "count_fail").search(wide)
+              and not lex.cue_re("aggregate", "average").search(wide)
+              and not lex.cue_re("not_result", "target_before").search(near)
+              and not lex.cue_re("not_result", "change_before").search(near)):
+            kind = "score"  # "ได้คะแนนร้อยละ 96.67", "ผลคะแนน ... อยู่ที่ร้อยละ 92.47": a score as a percentage
         elif n.attrs.get("percent"):
             if lex.cue_re("not_result", "change_before").search(near):
                 kind = None
@@ -288,6 +296,11 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
                 kind = None  # a CPI rank, a KPI of another plan: not an ITA figure
             elif kind.startswith("percent") and lex.cue_re("not_result", "target_before").search(near):
                 kind = None  # "ไม่น้อยกว่าร้อยละ 80": a target
+            elif kind in ("percent_pass", "count_pass") and OBLIGATION.search(
+                text[max(obligation_end, n.start - 150) : n.start]
+            ):
+                kind = None  # "กำหนดค่าเป้าหมาย ... จะต้องมี ... ร้อยละ 100": what must be reached
+                obligation_end = n.end  # the obligation is spent: a later figure is a fact
         if kind is not None:
             out.append((kind, n, {**info, "value": value}))
             prev_end = n.end
@@ -375,6 +388,8 @@ def _list_after(ctx: Context, n: Mention) -> list[Mention]:
     return _list_items(ctx, m.end()) if m else []
 
 
+OBLIGATION = re.compile(r"จะต้อง|ต้องมี|ต้องได้|กำหนดค่าเป้าหมาย|กำหนดเป้าหมาย|ให้ได้")
+LOCATOR = re.compile(r"จังหวัด|อำเภอ|สำนักงานเขตพื้นที่การศึกษา")
 # "รัฐวิสาหกิจสังกัด คค.", "หน่วยงานภายใต้กระทรวง...": an agency named as the parent of
 # the subject, not the subject itself.
 PARENT_BEFORE = re.compile(r"(?:สังกัด|ภายใต้|ในกำกับของ|ในกลุ่ม)\s?$")
@@ -400,7 +415,15 @@ def _agencies_for_score(ctx: Context, n: Mention, bound: int) -> list[Mention]:
                 chosen.append(a)
             else:
                 break
-    return list(reversed(chosen))
+    chosen.reverse()
+    # "โรงเรียนบ้านหนองแวง สพป.ขอนแก่น เขต 1": an area or a district office right after an
+    # agency of another kind locates it; it is not a second scored agency
+    kept = [chosen[0]]
+    for a in chosen[1:]:
+        if LOCATOR.match(a.value) and not LOCATOR.match(kept[-1].value) and not ctx.text[kept[-1].end : a.start].strip():
+            continue
+        kept.append(a)
+    return kept
 
 
 def _tier_for(ctx: Context, agency: Mention, n: Mention | None, list_tier: Mention | None) -> Mention | None:
