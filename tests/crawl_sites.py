@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from tests.loopback import LoggedRequest, LoopbackSite, Route, RouteLike
+from tests.loopback import LoggedRequest, LoopbackSite, Route, RouteLike, serve_until_signal
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
 MANIFEST: list[dict] = json.loads((SITES / "manifest.json").read_text(encoding="utf-8"))
@@ -193,14 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args(argv)
-    site = LoopbackSite(all_routes(), host=args.host, port=args.port, latency=args.latency).start()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    print(f"READY {site.base_url}", flush=True)
-    stop.wait()
-    site.stop()
-    return 0
+    return serve_until_signal(LoopbackSite(all_routes(), host=args.host, port=args.port, latency=args.latency))
 
 
 if __name__ == "__main__":

@@ -498,7 +498,14 @@ def main(argv: list[str] | None = None) -> int:
     overrides: dict[str, Any] = {"host": args.host, "port": args.port, "log_file": args.log}
     if args.latency is not None:
         overrides["latency"] = args.latency
-    site = site_from_json(args.routes_json, **overrides).start()
+    return serve_until_signal(site_from_json(args.routes_json, **overrides))
+
+
+def serve_until_signal(site: LoopbackSite) -> int:
+    """The body of a server script's main: start ``site``, print ``READY <base_url>`` on
+    stdout (what :class:`LoopbackProcess` and ``make demo`` wait for), serve until SIGTERM
+    or SIGINT, stop. Returns the exit status (0)."""
+    site.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from ita_extract import store
-from ita_extract.sources import SourceDefinitionError
+from ita_extract.sources import CrawlLocked, SourceDefinitionError
+from ita_extract.sources import state as st
 from ita_extract.sources.crawl import crawl, fetch_and_parse, reparse
 from ita_extract.sources.html import SoftNotFound
 from tests.crawl_sites import (
@@ -39,6 +40,11 @@ from tests.loopback import LoopbackProcess, LoopbackSite, Route, loopback_factor
 
 REPO = Path(__file__).resolve().parent.parent
 RELEVANT = ["74823", "82875", "88046", "71972", "100137", "35549"]
+
+
+def tg(article_id: str) -> str:
+    """The document id of a thaigov article (the source's name, then the site's id)."""
+    return f"thaigov-{article_id}"
 
 
 def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -81,10 +87,10 @@ def test_thaigov_wayback_crawl_keeps_everything_and_lands_events(tmp_path, loopb
 
     assert stats.articles == 6 and stats.failures == {"soft_404": 2}
     docs = dict(rows(db, "SELECT doc, url FROM documents"))
-    assert set(docs) == set(RELEVANT)
-    assert docs["74823"] == f"{THAIGOV}/news/contents/details/74823"  # the original, not the capture
-    assert rows(db, "SELECT published FROM documents WHERE doc = '74823'") == [("2023-11-16",)]
-    assert (95.44,) in rows(db, "SELECT score FROM results WHERE doc = '71972'")
+    assert set(docs) == {tg(i) for i in RELEVANT}
+    assert docs[tg("74823")] == f"{THAIGOV}/news/contents/details/74823"  # the original, not the capture
+    assert rows(db, "SELECT published FROM documents WHERE doc = 'thaigov-74823'") == [("2023-11-16",)]
+    assert (95.44,) in rows(db, "SELECT score FROM results WHERE doc = 'thaigov-71972'")
     assert rows(db, "SELECT count(*) FROM results")[0][0] > 10
 
     f = frontier(db)
@@ -126,9 +132,9 @@ def test_thaigov_live_only_on_request_with_a_warning(tmp_path, loopback_factory,
     # Category 21's listing: page 1 → 2 → 3 (empty: pagination stops).
     listing = [p for p in page_requests(site) if p.startswith("/news/contents/index/21")]
     assert listing == [f"/news/contents/index/21?page={n}" for n in (1, 2, 3)]
-    assert set(dict(rows(db, "SELECT doc, title FROM documents"))) == set(RELEVANT)
+    assert set(dict(rows(db, "SELECT doc, title FROM documents"))) == {tg(i) for i in RELEVANT}
     assert stats.failures == {"soft_404": 1}
-    (attempts,) = rows(db, "SELECT attempts FROM crawl_frontier WHERE doc = '99999999'")[0]
+    (attempts,) = rows(db, "SELECT attempts FROM crawl_frontier WHERE doc = 'thaigov-99999999'")[0]
     assert attempts == 1  # a live soft 404 may recover: retried on later runs
 
 
@@ -176,7 +182,7 @@ def test_nacc_and_a_generic_province(tmp_path, loopback_factory):
         crawl("provincial", db_path=db, policy=fast_policy(), progress=False)
     stats = crawl("provincial", db_path=db, base_url=province.base_url, policy=fast_policy(), progress=False)
     assert stats.articles == 3
-    texts = dict(rows(db, "SELECT d.url, t.text FROM documents d JOIN documents_text t USING (doc) WHERE d.doc LIKE '127.0.0.1-%'"))
+    texts = dict(rows(db, "SELECT d.url, t.text FROM documents d JOIN documents_text t USING (doc) WHERE d.doc LIKE 'provincial-127.0.0.1-%'"))
     assert set(texts) == {province.url(p) for p in PROVINCIAL_PAGES}
     lamphun = texts[province.url("/th/news-governor/1234/ita-meeting")]
     assert "ค่าเฉลี่ยความโปร่งใสทั้งประเทศอยู่ที่ 87.57" in lamphun
@@ -193,10 +199,14 @@ def test_nacc_and_a_generic_province(tmp_path, loopback_factory):
 GOOD = "provincial/lamphun_news_1234.html"
 
 
-def fault_site(loopback_factory) -> LoopbackSite:
-    routes: dict = {
+FAULT_ROBOTS = "User-agent: *\nDisallow: /news/detail/9\n"
+
+
+def fault_routes() -> dict[str, Route]:
+    routes: dict[str, Route] = {
         "/news/detail/1": route_for(GOOD),
-        "/news/detail/2": route_for(GOOD, fault="slow", times=None, slow_seconds=1.5),
+        # Far past the client's timeout: waiting for it instead of timing out would take minutes.
+        "/news/detail/2": route_for(GOOD, fault="slow", times=None, slow_seconds=60),
         "/news/detail/3": route_for(GOOD, fault="retry_after", retry_after=1),  # delta-seconds: an integer
         "/news/detail/4": route_for(GOOD, fault="flaky", times=2),
         "/news/detail/5": route_for(GOOD, fault="reset"),
@@ -210,20 +220,40 @@ def fault_site(loopback_factory) -> LoopbackSite:
     }
     links = "".join(f'<a href="/news/detail/{n}">ข่าว {n}</a>' for n in range(1, 13))
     routes["/"] = Route(f"<html><head><meta charset='utf-8'></head><body>{links}</body></html>")
-    return loopback_factory(routes, robots="User-agent: *\nDisallow: /news/detail/9\n")
+    return routes
 
 
-FAULT_POLICY = dict(timeout=0.4, max_retries=2, backoff_base=0.01, backoff_max=1.0, max_body_bytes=100_000,
+# The server runs in its own process (no GIL shared with the crawler's parsing), and the
+# timeout leaves a loaded machine seconds to answer the pages that are not slow on purpose.
+FAULT_POLICY = dict(timeout=1.5, max_retries=2, backoff_base=0.01, backoff_max=1.0, max_body_bytes=100_000,
                     per_host_concurrency=4, global_concurrency=8)
 
 
-def test_faults_are_retried_or_recorded_and_nothing_else_is_lost(tmp_path, loopback_factory):
-    site = fault_site(loopback_factory)
-    db = tmp_path / "ita.db"
-    started = time.monotonic()
-    stats = crawl("provincial", db_path=db, base_url=site.base_url, policy=fast_policy(**FAULT_POLICY), progress=False)
-    assert time.monotonic() - started < 15
-    by_path = {url.removeprefix(site.base_url): v for url, v in frontier(db).items()}
+class ServerLog:
+    """The request log of a LoopbackProcess (a JSON line per request), read like a site's."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def requests(self, path: str) -> list[dict]:
+        return [r for r in logged(self.path) if r["path"] == path]
+
+    def count(self, path: str) -> int:
+        return len(self.requests(path))
+
+
+def test_faults_are_retried_or_recorded_and_nothing_else_is_lost(tmp_path):
+    log = tmp_path / "requests.jsonl"
+    with LoopbackProcess(fault_routes(), robots=FAULT_ROBOTS, log_file=log) as server:
+        db = tmp_path / "ita.db"
+        started = time.monotonic()
+        stats = crawl("provincial", db_path=db, base_url=server.base_url, policy=fast_policy(**FAULT_POLICY),
+                      progress=False)
+        # The slow page cost its three timeouts, not the server's 60 s sleeps.
+        assert time.monotonic() - started < 40
+    site = ServerLog(log)
+    base_url = server.base_url
+    by_path = {url.removeprefix(base_url): v for url, v in frontier(db).items()}
     outcome = {p: (v[1], v[3]) for p, v in by_path.items() if p.startswith("/news/detail/")}
     assert outcome == {
         "/news/detail/1": ("done", None),
@@ -249,9 +279,9 @@ def test_faults_are_retried_or_recorded_and_nothing_else_is_lost(tmp_path, loopb
     assert site.count("/news/detail/4") == 3 and site.count("/news/detail/5") == 2 and site.count("/news/detail/6") == 2
     assert site.count("/news/detail/9") == 0  # robots.txt obeyed
     first, second = site.requests("/news/detail/3")
-    assert second.time - first.time >= 0.95  # Retry-After: 1 honoured (the backoff would be ~0.01 s)
+    assert second["time"] - first["time"] >= 0.95  # Retry-After: 1 honoured (the backoff would be ~0.01 s)
     # The 404 answer itself is kept, with its status.
-    assert rows(db, "SELECT status FROM crawl_pages WHERE url = ?", (site.url("/news/detail/12"),)) == [(404,)]
+    assert rows(db, "SELECT status FROM crawl_pages WHERE url = ?", (base_url + "/news/detail/12",)) == [(404,)]
     texts = [r[0] for r in rows(db, "SELECT text FROM documents_text")]
     assert len(texts) == 6 and all("คุณธรรมและความโปร่งใส" in t for t in texts)
 
@@ -293,6 +323,40 @@ def test_refresh_sends_conditional_requests(tmp_path, loopback_factory):
     assert any("88.88" in r[0] for r in rows(db, "SELECT text FROM documents_text"))
 
 
+def test_a_page_that_changes_back_is_the_latest_response_again(tmp_path, loopback_factory):
+    """A → B → A on refresh: the third answer has the first's body, so no new row is stored,
+    but the stored A must become the latest again: its ETag is what the next refresh sends,
+    and what reparse reads."""
+    routes = provincial_routes()
+    path = "/th/news-governor/1234/ita-meeting"
+    page_a = page(PROVINCIAL_PAGES[path])
+    page_b = page_a.replace(b"87.57", b"88.88")
+    routes[path].etag = '"A"'
+    site = loopback_factory(routes)
+    db = tmp_path / "ita.db"
+
+    def refresh() -> None:
+        crawl("provincial", db_path=db, base_url=site.base_url, refresh=True, policy=fast_policy(), progress=False)
+
+    crawl("provincial", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False)
+    routes[path].body, routes[path].etag = page_b, '"B"'
+    refresh()
+    routes[path].body, routes[path].etag = page_a, '"A"'
+    refresh()
+    assert rows(db, "SELECT count(*) FROM crawl_pages WHERE url = ?", (site.url(path),)) == [(2,)]
+    assert rows(db, "SELECT etag FROM crawl_pages WHERE url = ? ORDER BY fetched_at DESC LIMIT 1",
+                (site.url(path),)) == [('"A"',)]
+
+    site.clear_log()
+    refresh()
+    (request,) = site.requests(path)
+    assert request.headers["If-None-Match"] == '"A"'  # not B's: the page is A again, 304
+    reparse(db)
+    (text,) = rows(db, "SELECT t.text FROM documents d JOIN documents_text t USING (doc) WHERE d.url = ?",
+                   (site.url(path),))[0]
+    assert "87.57" in text and "88.88" not in text
+
+
 def test_max_pages_then_continue_and_since_until(tmp_path, loopback_factory):
     site = loopback_factory(wayback_routes(soft_404=False))
     db = tmp_path / "ita.db"
@@ -310,7 +374,7 @@ def test_max_pages_then_continue_and_since_until(tmp_path, loopback_factory):
     assert "from=20240101" in cdx and "to=20251231" in cdx
     # Captured in 2024, but only two were published in 2024.
     assert stats.articles == 2
-    assert {r[0] for r in rows(windowed, "SELECT doc FROM documents")} == {"82875", "88046"}
+    assert {r[0] for r in rows(windowed, "SELECT doc FROM documents")} == {tg("82875"), tg("88046")}
     notes = [v[5] for v in frontier(windowed).values() if v[5]]
     assert notes.count("out_of_window") == 4
 
@@ -322,7 +386,7 @@ def test_fetch_and_parse_one_page(loopback_factory):
     site = loopback_factory({**thaigov_live_routes(), **prd_routes()})
     policy = fast_policy()
     article = fetch_and_parse(site.url("/news/contents/details/71972"), source="thaigov", policy=policy)
-    assert article.doc == "71972" and article.published == dt.date(2023, 9, 6)
+    assert article.doc == tg("71972") and article.published == dt.date(2023, 9, 6)
     assert article.title.startswith("สปอ. ได้รับผลการประเมินด้วยคะแนน 95.44") and "95.44" in article.text
     followed = fetch_and_parse(site.url("/ewt_news.php?nid=5519"), source="prd", policy=policy)
     assert followed.url == site.url("/th/content/category/detail/id/9/iid/178224")
@@ -367,26 +431,48 @@ def logged(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def done_articles(db: Path) -> int:
+    """Article rows marked done, read from the SQLite file a crawler is writing (0 until the
+    crawler has created it and its tables)."""
+    if not db.exists():
+        return 0
+    try:
+        return rows(db, "SELECT count(*) FROM crawl_frontier WHERE status = 'done' AND kind = 'article'")[0][0]
+    except sqlite3.OperationalError:  # no such table (yet)
+        return 0
+
+
+def wait_until_done(db: Path, crawler: subprocess.Popen, *, timeout: float = 90.0) -> None:
+    """Until the crawler has stored at least one article (it is then surely mid-crawl and
+    holding the database's crawl lock)."""
+    deadline = time.monotonic() + timeout
+    while done_articles(db) < 1:
+        assert crawler.poll() is None, "crawler finished before it could be killed"
+        assert time.monotonic() < deadline, "crawler too slow"
+        time.sleep(0.02)
+
+
 def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_fetches_nothing_twice(tmp_path):
     db = tmp_path / "ita.db"
     log = tmp_path / "requests.jsonl"
     with LoopbackProcess(resume_routes(), log_file=log) as server:
-        crawler = run_crawler(db, server.base_url, rate=5.0)
-        deadline = time.monotonic() + 30
+        # 1 request/s: the first article is stored after ~3 captures (5 s, model loading
+        # included), so a slow machine still kills it with most captures never requested.
+        crawler = run_crawler(db, server.base_url, rate=1.0)
         try:
-            while sum(r["path"].startswith("/web/") for r in logged(log)) < 7:
-                assert crawler.poll() is None, "crawler finished before it could be killed"
-                assert time.monotonic() < deadline, "crawler too slow"
-                time.sleep(0.01)
-            time.sleep(0.05)  # mid-crawl: a response may be in flight or being stored
-            os.kill(crawler.pid, signal.SIGKILL)
+            # Killed the moment the database shows a stored article: a capture may be in
+            # flight, stored and not yet analysed, or being stored.
+            wait_until_done(db, crawler)
         finally:
+            crawler.kill()  # SIGKILL
             crawler.wait(10)
         assert crawler.returncode == -signal.SIGKILL
         killed_log = logged(log)
         stored_after_kill = {r[0] for r in rows(db, "SELECT url FROM crawl_pages")}
-        done_after_kill = rows(db, "SELECT count(*) FROM crawl_frontier WHERE status = 'done' AND kind = 'article'")[0][0]
+        done_after_kill = done_articles(db)
         assert 0 < done_after_kill < len(RESUME_IDS)
+        requested_before_kill = {r["path"] for r in killed_log if r["path"].startswith("/web/")}
+        assert len(requested_before_kill) < len(RESUME_IDS)  # genuinely mid-crawl
 
         rerun = run_crawler(db, server.base_url, rate=50.0)  # the same command (faster, to finish)
         assert rerun.wait(60) == 0
@@ -406,7 +492,7 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_fetches_nothing_twice(tm
     assert rows(db, "SELECT status, count(*) FROM crawl_frontier GROUP BY status") == [("done", len(RESUME_IDS) + 1)]
     pages = rows(db, "SELECT url FROM crawl_pages")
     assert len(pages) == len(set(pages)) == len(RESUME_IDS) + 1
-    assert sorted(r[0] for r in rows(db, "SELECT doc FROM documents")) == sorted(RESUME_IDS)
+    assert sorted(r[0] for r in rows(db, "SELECT doc FROM documents")) == sorted(tg(i) for i in RESUME_IDS)
 
     # The dataset equals one uninterrupted crawl's.
     clean = tmp_path / "clean.db"
@@ -416,6 +502,96 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_fetches_nothing_twice(tm
     assert rows(db, query) == rows(clean, query) and rows(db, query)
     query = "SELECT doc, name, position FROM officials ORDER BY 1, 2, 3"
     assert rows(db, query) == rows(clean, query)
+
+
+def test_a_second_crawl_of_the_same_database_is_refused_and_a_killed_one_blocks_nothing(tmp_path):
+    db = tmp_path / "ita.db"
+    log = tmp_path / "requests.jsonl"
+    with LoopbackProcess(resume_routes(), log_file=log) as server:
+        crawler = run_crawler(db, server.base_url, rate=1.0)  # 16 captures: > 16 s
+        try:
+            wait_until_done(db, crawler)
+            with pytest.raises(CrawlLocked) as info:
+                crawl("thaigov", db_path=db, base_url=server.base_url, policy=fast_policy(), progress=False)
+            message = str(info.value)
+            assert "\n" not in message and str(db) in message
+            assert f"another crawl (pid {crawler.pid}) is already writing to this database" in message
+            cli = subprocess.run(
+                [sys.executable, "-m", "ita_extract", "crawl", "thaigov", "--base-url", server.base_url, "--db", str(db)],
+                cwd=REPO, env={**os.environ, "PYTHAINLP_OFFLINE": "1"}, capture_output=True, text=True, timeout=120,
+            )
+            assert cli.returncode == 2, cli.stderr
+            assert cli.stderr.strip().splitlines() == [f"crawl thaigov: {message}"]
+            assert crawler.poll() is None  # refused because the first one is still crawling
+        finally:
+            crawler.kill()  # SIGKILL: the kernel drops its lock, the lock file stays
+            crawler.wait(10)
+        assert st.lock_path(db).exists()
+        # The refused runs did nothing: one run row (the killed one), one CDX query.
+        assert rows(db, "SELECT command, status FROM runs") == [("crawl", "running")]
+        assert sum(r["path"].startswith("/cdx/") for r in logged(log)) == 1
+
+        # A kill -9 leaves nothing that blocks the resume.
+        stats = crawl("thaigov", db_path=db, base_url=server.base_url, policy=fast_policy(), progress=False)
+    assert stats.articles > 0 and done_articles(db) == len(RESUME_IDS)
+    assert sorted(r[0] for r in rows(db, "SELECT doc FROM documents")) == sorted(tg(i) for i in RESUME_IDS)
+    # The killed run is marked as such (the lock proves it dead); the lock file is gone.
+    assert rows(db, "SELECT status FROM runs ORDER BY id") == [("interrupted",), ("ok",)]
+    assert not st.lock_path(db).exists()
+
+
+def test_a_crawl_or_reparse_that_raises_finishes_its_run_and_closes_the_database(tmp_path, loopback_factory,
+                                                                                  monkeypatch):
+    site = loopback_factory(nacc_routes())
+    db = tmp_path / "ita.db"
+    wal = Path(f"{db}-wal")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug after the run started")
+
+    # Endpoints are built after the run row is written: an error there must not leave the
+    # run "running" and the database open.
+    with monkeypatch.context() as patch:
+        patch.setattr("ita_extract.sources.crawl.Endpoints.for_source", broken)
+        with pytest.raises(RuntimeError, match="bug after the run started"):
+            crawl("nacc-itas", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False)
+        # The traceback (alive here) still holds the crawl's frame: only an explicit close
+        # let SQLite checkpoint and delete the WAL file.
+        assert not wal.exists()
+    assert not st.lock_path(db).exists()
+    assert rows(db, "SELECT command, status, finished_at IS NOT NULL FROM runs") == [("crawl", "failed", 1)]
+
+    assert crawl("nacc-itas", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False).articles == 1
+    with monkeypatch.context() as patch:
+        patch.setattr("ita_extract.sources.crawl.load_source", broken)
+        with pytest.raises(RuntimeError):
+            reparse(db)
+        assert not wal.exists()
+    assert rows(db, "SELECT command, status FROM runs ORDER BY id") == [
+        ("crawl", "failed"), ("crawl", "ok"), ("reparse", "failed")]
+
+
+def test_crawled_documents_never_replace_extracted_files(tmp_path, loopback_factory):
+    """make demo: ``ita extract gold/docs``, then a thaigov crawl of the recorded pages, into
+    one ita.db. Gold files are named by the article id (71972.txt is document 71972); the
+    crawl names the same articles thaigov-71972, so both stay."""
+    db = tmp_path / "ita.db"
+    gold = [str(REPO / "gold" / "docs" / f"{i}.txt") for i in ("71972", "100137", "35549")]
+    extract = subprocess.run([sys.executable, "-m", "ita_extract", "extract", *gold, "--db", str(db)], cwd=REPO,
+                             env={**os.environ, "PYTHAINLP_OFFLINE": "1"}, capture_output=True, text=True, timeout=300)
+    assert extract.returncode == 0, extract.stderr
+    query = "SELECT doc, source_path, source_sha256, text_length FROM documents WHERE doc NOT LIKE 'thaigov-%' ORDER BY doc"
+    extracted = rows(db, query)
+    assert [r[0] for r in extracted] == ["100137", "35549", "71972"]
+
+    site = loopback_factory(wayback_routes())
+    crawl("thaigov", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False)
+    assert rows(db, query) == extracted
+    assert {r[0] for r in rows(db, "SELECT doc FROM documents WHERE doc LIKE 'thaigov-%'")} == {tg(i) for i in RELEVANT}
+    # Stable across runs: a refresh, a re-run and a reparse name them the same.
+    crawl("thaigov", db_path=db, base_url=site.base_url, refresh=True, policy=fast_policy(), progress=False)
+    reparse(db)
+    assert rows(db, "SELECT count(*) FROM documents") == [(len(extracted) + len(RELEVANT),)]
 
 
 def test_demo_server_script_serves_every_family(tmp_path):

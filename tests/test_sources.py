@@ -5,22 +5,43 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ita_extract import store
+from ita_extract.errors import ItaError
 from ita_extract.models import Page
-from ita_extract.sources import SourceDefinitionError, UnknownSource, list_sources, load_source, source_for_url
+from ita_extract.sources import (
+    CorpusNotFound,
+    SourceDefinitionError,
+    UnknownSource,
+    list_sources,
+    load_source,
+    source_for_url,
+)
 from ita_extract.sources import state as st
-from ita_extract.sources.corpus import corpus_doc_id, crawl_corpus, is_relevant, iter_corpus, iter_files
+from ita_extract.sources.corpus import (
+    corpus_doc_id,
+    crawl_corpus,
+    default_corpus_dir,
+    is_relevant,
+    iter_corpus,
+    iter_files,
+)
+from ita_extract.sources.crawl import crawl
 from ita_extract.sources.definition import load_definition
 from ita_extract.sources.discover import Endpoints, article_doc, parse_date, parse_discovery, seeds
 from ita_extract.sources.html import extract_page, html_text
 from tests.crawl_sites import MANIFEST, SITES, THAIGOV, cdx_rows, page
 
+REPO = Path(__file__).resolve().parent.parent
 FAMILY_SOURCE = {"thaigov": "thaigov", "prd": "prd", "nacc-itas": "nacc-itas", "provincial": "provincial"}
 ARTICLES = [e for e in MANIFEST if "body" in e]
 
@@ -109,6 +130,30 @@ def test_definition_errors_toml_syntax_name_and_doc_id(tmp_path):
         load_definition(nogroup)
     with pytest.raises(SourceDefinitionError, match="no such pipeline definition"):
         load_definition(tmp_path / "missing.toml")
+
+
+def test_doc_ids_start_with_the_source_name(tmp_path):
+    """Crawled documents never take another source's ids, nor an extracted file's (gold/docs
+    names documents by bare article ids)."""
+    for name in list_sources():
+        definition = load_source(name)
+        if definition.article is not None:
+            assert definition.article.doc_id.startswith(("{source}-", f"{name}-")), name
+    bare = tmp_path / "bare.toml"
+    bare.write_text(MINIMAL.format(name="bare") + "doc_id = '{id}'\n", encoding="utf-8")
+    with pytest.raises(SourceDefinitionError, match=r"bare\.toml: .*article\.doc_id '\{id\}' must start with"):
+        load_definition(bare)
+    # The default, and {source} in a copied file, follow the file's name.
+    assert article_doc(load_definition(_write(tmp_path, "yala", "")), "https://www.yala.go.th/news/7") == "yala-yala.go.th-7"
+    copy = (REPO / "pipelines" / "provincial.toml").read_text(encoding="utf-8").replace('name = "provincial"', 'name = "yala"')
+    doc = article_doc(load_definition(_write(tmp_path, "yala", copy, whole=True)), "https://www.yala.go.th/news/view/7")
+    assert doc.startswith("yala-yala.go.th-")
+
+
+def _write(tmp_path: Path, name: str, extra: str, *, whole: bool = False) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(extra if whole else MINIMAL.format(name=name) + extra, encoding="utf-8")
+    return path
 
 
 def test_a_new_province_is_a_new_file_not_new_code(tmp_path):
@@ -292,10 +337,10 @@ def test_cdx_page_gives_one_capture_per_article_newest_first_and_the_next_page()
                        *rows, [], ["resume-key-1"]]).encode()
     found = parse_discovery(_row("http://wb/cdx/search/cdx?url=x", "cdx"), body, ep=ep)
     by_doc = {a.doc: a for a in found.articles}
-    assert set(by_doc) == {"1", "2", "3"}  # the home page is no article; ministry_details is
-    assert by_doc["1"].url == f"http://wb/web/20250101000000id_/{THAIGOV}/news/contents/details/1"
-    assert by_doc["1"].meta["alternates"] == [f"http://wb/web/20240101000000id_/{THAIGOV}/news/contents/details/1"]
-    assert by_doc["1"].article_url == f"{THAIGOV}/news/contents/details/1"
+    assert set(by_doc) == {"thaigov-1", "thaigov-2", "thaigov-3"}  # the home page is no article; ministry_details is
+    assert by_doc["thaigov-1"].url == f"http://wb/web/20250101000000id_/{THAIGOV}/news/contents/details/1"
+    assert by_doc["thaigov-1"].meta["alternates"] == [f"http://wb/web/20240101000000id_/{THAIGOV}/news/contents/details/1"]
+    assert by_doc["thaigov-1"].article_url == f"{THAIGOV}/news/contents/details/1"
     (more,) = found.more
     assert more.kind == "cdx" and "resumeKey=resume-key-1" in more.url
     assert parse_discovery(_row("http://wb/cdx", "cdx"), b"[]", ep=ep).articles == []
@@ -308,7 +353,7 @@ def test_thaigov_listing_pages_paginate_and_take_full_headlines():
     assert first.url == "http://127.0.0.1:9/news/contents/index/21?page=1"
     found = parse_discovery(_row(first.url, "listing", **first.meta), page("thaigov/index_21_p1.html"), ep=ep,
                             final_url=first.url)
-    assert [a.doc for a in found.articles] == ["74823", "82875", "88046", "71972"]
+    assert [a.doc for a in found.articles] == ["thaigov-74823", "thaigov-82875", "thaigov-88046", "thaigov-71972"]
     assert found.articles[0].url == "http://127.0.0.1:9/news/contents/details/74823"
     assert found.articles[0].meta["title"].startswith("ปลัดฯ ณัฐพล ยินดีกับ สอจ. 7 จังหวัด")
     assert [m.url for m in found.more] == ["http://127.0.0.1:9/news/contents/index/21?page=2"]
@@ -354,7 +399,7 @@ def test_rss_and_sitemaps():
 
 
 def test_article_doc_ids():
-    assert article_doc(load_source("thaigov"), f"{THAIGOV}/news/contents/ministry_details/42") == "42"
+    assert article_doc(load_source("thaigov"), f"{THAIGOV}/news/contents/ministry_details/42") == "thaigov-42"
     assert article_doc(load_source("nacc-itas"), "https://itas.nacc.go.th/home/detailnews/7") == "nacc-itas-7"
     assert article_doc(load_source("prd"), "https://www.prd.go.th/th/content/category/detail/id/9/iid/5") == "prd-prd.go.th-5"
     # A URL without the named group falls back to a stable hash.
@@ -381,8 +426,9 @@ def test_state_frontier_and_pages(tmp_path):
     assert st.enqueue(db, "s", items) == 3  # the second capture of doc 1 is not added
     assert st.enqueue(db, "s", items) == 0
     assert [r.url for r in st.pending(db, "s", kinds=["article"])] == ["http://a/1", "http://a/2"]
-    assert st.save_response(db, "http://a/1", _page("http://a/1", ETag='"v1"', **{"Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}))
-    assert not st.save_response(db, "http://a/1", _page("http://a/1"))  # same body: no new row
+    validators = {"ETag": '"v1"', "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}
+    assert st.save_response(db, "http://a/1", _page("http://a/1", **validators))
+    assert not st.save_response(db, "http://a/1", _page("http://a/1", **validators))  # same body: no new row
     assert st.get(db, "http://a/1").status == "fetched" and st.get(db, "http://a/1").attempts == 2
     assert st.validators(db, "http://a/1") == ('"v1"', "Mon, 01 Jan 2024 00:00:00 GMT")
     assert st.latest_page(db, "http://a/1").body == b"<html>x</html>"
@@ -392,6 +438,24 @@ def test_state_frontier_and_pages(tmp_path):
     assert st.counts(db, "s") == {"queued": 2, "fetched": 1, "done": 0, "failed": 0}
     with pytest.raises(ValueError):
         st.mark(db, "http://a/2", "lost")
+
+
+def test_a_response_that_comes_back_is_the_latest_again(tmp_path):
+    """A → B → A: the third response adds no row (same body as the first), but the first
+    row takes its time and headers, so A is what latest_page, validators and reparse see."""
+    db = store.open_db(tmp_path / "d.db")
+    st.ensure_schema(db)
+    st.enqueue(db, "s", [st.FrontierItem("http://a/1")])
+    assert st.save_response(db, "http://a/1", _page("http://a/1", b"<p>A</p>", ETag='"a1"'))
+    assert st.save_response(db, "http://a/1", _page("http://a/1", b"<p>B</p>", ETag='"b"'))
+    assert st.latest_page(db, "http://a/1").body == b"<p>B</p>"
+    assert not st.save_response(db, "http://a/1", _page("http://a/1", b"<p>A</p>", ETag='"a2"'))
+    assert db.execute("SELECT count(*) FROM crawl_pages").fetchone()[0] == 2
+    latest = st.latest_page(db, "http://a/1")
+    assert latest.body == b"<p>A</p>" and latest.headers["etag"] == '"a2"'
+    assert st.validators(db, "http://a/1") == ('"a2"', None)
+    ((_, page),) = list(st.stored_articles(db, "s"))
+    assert page.body == b"<p>A</p>"
 
 
 def test_save_response_is_one_transaction(tmp_path):
@@ -444,10 +508,10 @@ def test_corpus_prefilter_and_streaming_order():
 
 def test_corpus_doc_ids():
     text = (CORPUS / "data/2024/09/16/Government News_2.txt").read_text(encoding="utf-8")
-    assert corpus_doc_id(text, "data/2024/09/16/Government News_2.txt") == "88046"
+    assert corpus_doc_id(text, "data/2024/09/16/Government News_2.txt") == "thaigov-88046"
     nosource = (CORPUS / "data/2023/09/06/ข่าวกระทรวง_4.txt").read_text(encoding="utf-8")
     doc = corpus_doc_id(nosource, "data/2023/09/06/ข่าวกระทรวง_4.txt")
-    assert doc.startswith("corpus-") and len(doc) == len("corpus-") + 16
+    assert doc.startswith("thaigov-corpus-") and len(doc) == len("thaigov-corpus-") + 16
 
 
 def test_corpus_source_builds_the_dataset(tmp_path):
@@ -458,8 +522,9 @@ def test_corpus_source_builds_the_dataset(tmp_path):
     assert stats.articles == 5 and stats.skipped == 1 and stats.failed == 0  # 74823 twice → once
     db = store.open_db(db_path)
     docs = {r[0]: r[1] for r in db.execute("SELECT doc, published FROM documents").fetchall()}
-    assert set(docs) >= {"74823", "82875", "88046", "35549"} and len(docs) == 5
-    assert docs["74823"] == "2023-11-16"
+    # Named as the thaigov crawl names the same articles.
+    assert set(docs) >= {"thaigov-74823", "thaigov-82875", "thaigov-88046", "thaigov-35549"} and len(docs) == 5
+    assert docs["thaigov-74823"] == "2023-11-16"
     assert db.execute("SELECT count(*) FROM results").fetchone()[0] > 0
     # Re-running leaves the same rows; --since skips by folder, then by published date.
     results = db.execute("SELECT doc, agency, score FROM results ORDER BY 1, 2, 3").fetchall()
@@ -471,11 +536,86 @@ def test_corpus_source_builds_the_dataset(tmp_path):
     assert late.articles == 1
 
 
-def test_corpus_dir_default_is_relative_to_the_repo(monkeypatch):
-    from ita_extract.sources.corpus import default_corpus_dir
+def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_run_goes_on(tmp_path, monkeypatch):
+    """Library raises, the runner records: any exception for one file (not only InputError)
+    is that file's failure row."""
+    import ita_extract.parse
+    import ita_extract.pipeline
 
+    parse_text, extract_article = ita_extract.parse.parse_text, ita_extract.pipeline.extract_article
+
+    def parse_breaks_on_88046(raw: str, **kwargs):
+        if kwargs["doc"] == "thaigov-88046":
+            raise KeyError("a parser bug")
+        return parse_text(raw, **kwargs)
+
+    def extract_breaks_on_82875(article):
+        if article.doc == "thaigov-82875":
+            raise ZeroDivisionError("an extractor bug")
+        return extract_article(article)
+
+    monkeypatch.setattr(ita_extract.parse, "parse_text", parse_breaks_on_88046)
+    monkeypatch.setattr(ita_extract.pipeline, "extract_article", extract_breaks_on_82875)
+    db_path = tmp_path / "ita.db"
+    stats = crawl_corpus(load_source("thaigov-corpus"), db_path=db_path, base_url=str(CORPUS), progress=False,
+                         workers=0)  # in this process: the patches apply
+    assert stats.articles == 3 and stats.failures == {"parse_error": 1, "extract_error": 1}
+    db = store.open_db(db_path)
+    failures = db.execute("SELECT doc, stage, error, message FROM failures ORDER BY doc").fetchall()
+    assert failures == [("thaigov-82875", "extract", "extract_error", "ZeroDivisionError: an extractor bug"),
+                        ("thaigov-88046", "parse", "parse_error", "KeyError: 'a parser bug'")]
+    assert db.execute("SELECT status, documents, failures FROM runs").fetchall() == [("ok", 3, 2)]
+
+
+def test_a_missing_corpus_directory_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
-    path = default_corpus_dir(load_source("thaigov-corpus"))
-    assert path == (Path(__file__).resolve().parent.parent.parent / "shared/corpus/thaigov-v2-corpus").resolve()
-    monkeypatch.setenv("ITA_CORPUS_DIR", "/data/corpus")
-    assert default_corpus_dir(load_source("thaigov-corpus")) == Path("/data/corpus")
+    missing = tmp_path / "no-corpus-here"
+    db = tmp_path / "ita.db"
+    with pytest.raises(CorpusNotFound) as info:
+        crawl("thaigov-corpus", db_path=db, base_url=str(missing), progress=False)
+    message = str(info.value)
+    assert isinstance(info.value, ItaError) and "\n" not in message
+    assert str(missing) in message and "--base-url DIR" in message and "ITA_CORPUS_DIR" in message
+    assert not db.exists()  # refused before anything was written
+    cli = subprocess.run([sys.executable, "-m", "ita_extract", "crawl", "thaigov-corpus", "--base-url", str(missing),
+                          "--db", str(db)], cwd=REPO, env={**os.environ, "PYTHAINLP_OFFLINE": "1"},
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 2 and cli.stderr.strip().splitlines() == [f"crawl thaigov-corpus: {message}"]
+
+
+def _corpus_pipeline(root: Path, corpus_dir: str) -> Path:
+    """pipelines/thaigov-corpus.toml copied to ``root/pipelines/`` with another corpus_dir."""
+    text = (REPO / "pipelines" / "thaigov-corpus.toml").read_text(encoding="utf-8")
+    shipped = load_source("thaigov-corpus").corpus_dir
+    assert f'corpus_dir = "{shipped}"' in text
+    path = root / "pipelines" / "thaigov-corpus.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(f'corpus_dir = "{shipped}"', f'corpus_dir = "{corpus_dir}"'), encoding="utf-8")
+    return path
+
+
+def test_corpus_dir_default_is_relative_to_the_repository_only_when_there_is_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
+    # The shipped file in this checkout: relative to the repository (named, never read here).
+    shipped = load_source("thaigov-corpus")
+    assert default_corpus_dir(shipped) == Path(os.path.normpath(REPO / shipped.corpus_dir))
+
+    # A checkout (pyproject.toml above pipelines/): corpus_dir is found without --base-url.
+    repo = tmp_path / "checkout"
+    in_repo = _corpus_pipeline(repo, "corpus")
+    (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    shutil.copytree(CORPUS, repo / "corpus")
+    assert default_corpus_dir(load_definition(in_repo)) == repo / "corpus"
+    assert crawl_corpus(load_definition(in_repo), db_path=tmp_path / "repo.db", progress=False, workers=0).articles == 5
+
+    # Installed (site-packages/ita_extract/pipelines/): no repository, a relative default
+    # means nothing; --base-url or ITA_CORPUS_DIR is required.
+    installed = _corpus_pipeline(tmp_path / "site-packages" / "ita_extract", "../shared/corpus")
+    assert default_corpus_dir(load_definition(installed)) is None
+    with pytest.raises(CorpusNotFound, match="no corpus directory configured; give it with --base-url DIR or"
+                                             " the ITA_CORPUS_DIR environment variable"):
+        crawl(str(installed), db_path=tmp_path / "installed.db", progress=False)
+    monkeypatch.setenv("ITA_CORPUS_DIR", str(CORPUS))
+    assert default_corpus_dir(load_definition(installed)) == CORPUS
+    assert crawl_corpus(load_definition(installed), db_path=tmp_path / "installed.db", progress=False,
+                        workers=0).articles == 5

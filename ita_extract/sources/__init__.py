@@ -3,9 +3,13 @@
     definition  SourceDefinition + strict TOML loader
     html        extract_page: HTML → title, date, body text, links, soft 404, stubs
     discover    listing pages, RSS, sitemap.xml, Wayback CDX → article URLs
-    state       crawl state and raw responses in the dataset's SQLite file
+    state       crawl state and raw responses in the dataset's SQLite file; the crawl lock
     crawl       crawl(), fetch_and_parse(), reparse()
     corpus      the PyThaiNLP thaigov-v2-corpus directory, with a byte-level pre-filter
+
+Errors (all ``ItaError``, one line each): ``SourceDefinitionError`` (``UnknownSource``,
+``CorpusNotFound``: no corpus directory) and ``CrawlLocked`` (another crawl or reparse is
+writing to the same database).
 
 The pipeline files live in the repository's top-level ``pipelines/`` directory; an
 installed wheel carries them as ``ita_extract/pipelines/``. ``ITA_PIPELINES_DIR`` overrides
@@ -17,14 +21,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ita_extract.sources.corpus import CorpusNotFound
 from ita_extract.sources.definition import (
     SourceDefinition,
     SourceDefinitionError,
     UnknownSource,
     load_definition,
 )
+from ita_extract.sources.state import CrawlLocked
 
 __all__ = [
+    "CorpusNotFound",
+    "CrawlLocked",
     "SourceDefinition",
     "SourceDefinitionError",
     "UnknownSource",

@@ -14,6 +14,10 @@ Folder dates are crawl dates, not publication dates, and a crawl never precedes 
 publication: a folder dated before ``--since`` is skipped unread. The rest of the window is
 applied to the parsed article's date. An article crawled on several days is processed once
 (its first file in path order).
+
+Documents are named like the ``thaigov`` crawl's, ``thaigov-<article id>`` (from the file's
+``ที่มา`` line): the same article read from the corpus or crawled is one document, not two.
+A file without that line is ``thaigov-corpus-<hash of its relative path>``.
 """
 
 from __future__ import annotations
@@ -25,14 +29,25 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ita_extract.models import Failure
-from ita_extract.sources.definition import SourceDefinition
+from ita_extract.sources.definition import SourceDefinition, SourceDefinitionError
 
-__all__ = ["RELEVANCE_WORDS", "corpus_doc_id", "crawl_corpus", "is_relevant", "iter_corpus", "iter_files"]
+__all__ = [
+    "RELEVANCE_WORDS",
+    "CorpusNotFound",
+    "corpus_doc_id",
+    "corpus_root",
+    "crawl_corpus",
+    "default_corpus_dir",
+    "is_relevant",
+    "iter_corpus",
+    "iter_files",
+]
 
 RELEVANCE_WORDS = ("ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม")
 _NEEDLES = tuple(w.encode("utf-8") for w in RELEVANCE_WORDS)
@@ -45,6 +60,15 @@ MAX_WORKERS = 4
 MAX_IN_FLIGHT = 64
 _SOURCE_LINE = re.compile(r"ที่มา\s*:\s*\S*/details/(\d+)\s*$")
 _DATE_DIRS = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)")
+# Document ids: the thaigov source's (same articles), and this source's for the rest.
+DOC_PREFIX = "thaigov-"
+FALLBACK_PREFIX = "thaigov-corpus-"
+# What marks the directory above ``pipelines/`` as the repository (not an installed package).
+REPO_MARKER = "pyproject.toml"
+
+
+class CorpusNotFound(SourceDefinitionError):
+    """The corpus directory is not configured or does not exist."""
 
 
 def is_relevant(raw: bytes, needles: Iterable[bytes] = _NEEDLES) -> bool:
@@ -125,26 +149,50 @@ def iter_corpus(
 
 
 def corpus_doc_id(text: str, rel: str) -> str:
-    """The thaigov article id from the scraper's last line ``ที่มา : …/details/<id>``,
-    else ``corpus-`` + a hash of the relative path."""
+    """``thaigov-<id>`` from the scraper's last line ``ที่มา : …/details/<id>`` (the thaigov
+    crawl's id for the same article), else ``thaigov-corpus-`` + a hash of the relative path."""
     tail = text[-300:].rstrip()
     last = tail.rsplit("\n", 1)[-1]
     m = _SOURCE_LINE.search(last)
     if m:
-        return m.group(1)
-    return "corpus-" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:16]
+        return DOC_PREFIX + m.group(1)
+    return FALLBACK_PREFIX + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:16]
 
 
-def default_corpus_dir(definition: SourceDefinition) -> Path:
-    """``corpus_dir`` of the definition, relative to the repository (the pipelines' parent)."""
+def default_corpus_dir(definition: SourceDefinition) -> Path | None:
+    """The corpus directory read without ``--base-url``: ``$ITA_CORPUS_DIR``, else the
+    definition's ``corpus_dir``. A relative ``corpus_dir`` is relative to the repository
+    (the directory above ``pipelines/``, holding ``pyproject.toml``); when the definition
+    does not sit in a repository (an installed package) it means nothing: None."""
     env = os.environ.get("ITA_CORPUS_DIR")
     if env:
         return Path(env)
-    assert definition.corpus_dir is not None
+    if definition.corpus_dir is None:
+        return None
     path = Path(definition.corpus_dir)
-    if not path.is_absolute() and definition.path is not None:
-        path = (definition.path.resolve().parent.parent / path).resolve()
-    return path
+    if path.is_absolute():
+        return path
+    if definition.path is None:
+        return None
+    repo = definition.path.resolve().parent.parent
+    if not (repo / REPO_MARKER).is_file():
+        return None
+    # normpath, not resolve(): naming the directory does not touch it.
+    return Path(os.path.normpath(repo / path))
+
+
+def corpus_root(definition: SourceDefinition, base_url: str | None) -> Path:
+    """The directory to read: ``base_url``, else the default. ``CorpusNotFound`` (one line,
+    saying how to set it) when there is none or it is not a directory."""
+    root = Path(base_url) if base_url else default_corpus_dir(definition)
+    how = "give it with --base-url DIR or the ITA_CORPUS_DIR environment variable"
+    if root is None:
+        raise CorpusNotFound(f"{definition.name}: no corpus directory configured; {how}")
+    if not root.is_dir():
+        raise CorpusNotFound(
+            f"{definition.name}: corpus directory {root} not found; unpack thaigov-v2-corpus there, or {how}"
+        )
+    return root
 
 
 @dataclass(frozen=True)
@@ -157,22 +205,26 @@ class _Job:
 
 def _work(job: _Job, since: dt.date | None, until: dt.date | None) -> tuple[str, Any, Any]:
     """Parse and extract one file (in a worker process, or inline): ("ok", article,
-    record), ("skip", reason, None) or (stage, error name, message)."""
+    record), ("skip", reason, None) or (stage, reason, message). Never raises: one bad
+    article is a failure row, never the end of a whole-corpus run. The reasons are a
+    crawl's: the InputError's name, else ``parse_error`` or ``extract_error``."""
     from ita_extract.errors import InputError
     from ita_extract.parse import parse_text
     from ita_extract.pipeline import extract_article
 
     try:
         article = parse_text(job.text, doc=job.doc, source_path=job.path, source_sha256=job.sha256)
+        published = article.published
     except InputError as e:
-        return "parse", type(e).__name__, str(e)
-    published = article.published
+        return "parse", type(e).__name__, str(e)[:500]
+    except Exception as e:
+        return "parse", "parse_error", f"{type(e).__name__}: {e}"[:500]
     if published is not None and ((since and published < since) or (until and published > until)):
         return "skip", "out_of_window", None
     try:
         record = extract_article(article)
-    except Exception as e:  # one bad article never stops a whole-corpus run
-        return "extract", type(e).__name__, f"{type(e).__name__}: {e}"[:500]
+    except Exception as e:
+        return "extract", "extract_error", f"{type(e).__name__}: {e}"[:500]
     return "ok", article, record
 
 
@@ -190,6 +242,19 @@ def _warm_up() -> None:
 def default_workers() -> int:
     """Extraction processes beside the main one (which scans and stores): cores - 1."""
     return max(0, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
+
+
+def _outcome(future: Any) -> tuple:
+    """A worker's result. An error getting it (a result that cannot be pickled...) is the
+    document's failure; a dead pool (BrokenProcessPool) ends the run: nothing more would run."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except Exception as e:
+        return "extract", "worker_error", f"{type(e).__name__}: {e}"[:500]
 
 
 def _results(jobs: Iterator[_Job], workers: int, since, until) -> Iterator[tuple[_Job, tuple]]:
@@ -211,10 +276,10 @@ def _results(jobs: Iterator[_Job], workers: int, since, until) -> Iterator[tuple
             in_flight.append((job, pool.submit(_work, job, since, until)))
             while in_flight and (in_flight[0][1].done() or len(in_flight) > MAX_IN_FLIGHT):
                 done_job, future = in_flight.popleft()
-                yield done_job, future.result()
+                yield done_job, _outcome(future)
         while in_flight:
             done_job, future = in_flight.popleft()
-            yield done_job, future.result()
+            yield done_job, _outcome(future)
 
 
 def crawl_corpus(
@@ -234,29 +299,18 @@ def crawl_corpus(
     ``workers`` processes (default: cores − 1; 0 = all in this process) parse and extract.
     Each document is what ``pipeline.process_article`` would store: ``extract_article``
     then ``store.save_document``, split across processes. Re-running replaces each document
-    with the same content (the store saves by doc id).
+    with the same content (the store saves by doc id). A file that fails to parse or
+    extract is a failure row and the run goes on. Raises ``CorpusNotFound`` when there is
+    no corpus directory, ``CrawlLocked`` when another crawl is writing to ``db_path``.
     """
     from ita_extract import store
-    from ita_extract.sources.crawl import CrawlStats
+    from ita_extract.sources.crawl import CrawlStats, recorded_run
 
-    try:
-        import ita_extract.parse  # noqa: F401
-        import ita_extract.pipeline  # noqa: F401
-    except ImportError as e:  # pragma: no cover - only while the core pipeline is missing
-        raise ImportError(f"the corpus source needs ita_extract.parse and ita_extract.pipeline ({e})") from e
-
-    root = Path(base_url) if base_url else default_corpus_dir(definition)
-    if not root.is_dir():
-        raise FileNotFoundError(
-            f"{root}: no corpus directory (unpack thaigov-v2-corpus.tar.zst there, "
-            "or pass --base-url DIR / set ITA_CORPUS_DIR)"
-        )
+    root = corpus_root(definition, base_url)
     workers = default_workers() if workers is None else workers
     started = time.monotonic()
     stats = CrawlStats()
-    db = store.open_db(db_path)
     args = {"source": definition.name, "corpus": str(root), "since": since, "until": until, "max_pages": max_pages}
-    run_id = store.start_run(db, command="crawl", args={k: v for k, v in args.items() if v is not None})
 
     def jobs() -> Iterator[_Job]:
         seen: set[str] = set()
@@ -271,19 +325,22 @@ def crawl_corpus(
             stats.fetched += 1
             yield _Job(str(path), doc, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
-    status = "failed"
     last_report = started
     pending = 0
-    db.begin()
-    try:
-        for job, (kind, first, second) in _results(jobs(), workers, since, until):
+    with (
+        recorded_run(db_path, command="crawl", args=args, stats=stats, started=started) as (db, run_id),
+        # Closed before the database: an error stops the worker pool first.
+        closing(_results(jobs(), workers, since, until)) as results,
+    ):
+        db.begin()
+        for job, (kind, first, second) in results:
             if kind == "skip":
                 stats.skipped += 1
                 continue
             if kind != "ok":
                 failure = Failure(doc=job.doc, source=job.path, stage=kind, error=first, message=second)
                 store.save_failure(db, failure, run_id)
-                stats.count_failure(first if kind == "parse" else "extract_error")
+                stats.count_failure(first)
                 continue
             store.save_document(db, first, second, run_id)
             stats.articles += 1
@@ -296,13 +353,6 @@ def crawl_corpus(
                 last_report = time.monotonic()
                 print(f"crawl {definition.name}: {stats.articles} articles", file=sys.stderr)
         db.commit()
-        status = "ok"
-    finally:
-        if db.conn.in_transaction:  # an error mid-batch: its documents are redone by a re-run
-            db.rollback()
-        stats.seconds = time.monotonic() - started
-        store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
-        db.close()
     if progress:
         print(f"crawl {definition.name}: {stats.articles} articles, {stats.failed} failed, "
               f"{stats.skipped} skipped in {stats.seconds:.1f}s", file=sys.stderr)

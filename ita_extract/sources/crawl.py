@@ -28,7 +28,9 @@ import datetime as dt
 import hashlib
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,21 +76,18 @@ class CrawlStats:
         self.failures[reason] = self.failures.get(reason, 0) + 1
 
 
-def _pipeline() -> tuple[Any, Any, Any]:
-    """The lead's parse.build_article, pipeline.extract_article and pipeline.process_article.
+def _pipeline() -> tuple[Any, Any]:
+    """``parse.build_article`` and ``pipeline.extract_article`` (imported late: they load
+    the extractor's models).
 
-    A crawl stores each document as ``process_article`` does (``extract_article`` then
-    ``store.save_document``) but split in two, so that extraction runs in a worker thread
-    and the database is written by the event loop's thread only.
+    A crawl stores each document as ``pipeline.process_article`` does (``extract_article``
+    then ``store.save_document``) but split in two, so that extraction runs in a worker
+    thread and the database is written by the event loop's thread only.
     """
-    try:
-        from ita_extract.parse import build_article
-        from ita_extract.pipeline import extract_article, process_article
-    except ImportError as e:  # pragma: no cover - only while the core pipeline is missing
-        raise ImportError(
-            f"crawl needs ita_extract.parse.build_article and ita_extract.pipeline.extract_article ({e})"
-        ) from e
-    return build_article, extract_article, process_article
+    from ita_extract.parse import build_article
+    from ita_extract.pipeline import extract_article
+
+    return build_article, extract_article
 
 
 def _store() -> Any:
@@ -215,7 +214,7 @@ def _analyse(source: SourceDefinition, row: st.FrontierRow, page: Page, since: d
         return _Outcome("not_relevant", parts)
     if not parts.body_text.strip():
         return _Outcome("failed", stage="parse", reason="EmptyInput", message=f"{row.url}: no article text in the page")
-    build_article, extract_article, _ = _pipeline()
+    build_article, extract_article = _pipeline()
     doc = row.doc or article_doc(source, row.article_url or row.url)
     try:
         article = build_article(
@@ -458,6 +457,43 @@ class _Crawler:
         self.progress.update(ctx.stats, ctx.db, force=True)
 
 
+@contextmanager
+def recorded_run(
+    db_path: Path | str, *, command: str, args: dict[str, Any], stats: CrawlStats, started: float
+) -> Iterator[tuple[Any, int]]:
+    """``(db, run_id)`` for one crawl or reparse of ``db_path``, under the database's crawl
+    lock (``state.exclusive``: a second run on the same file raises ``CrawlLocked``).
+
+    Whatever happens inside, the run row is finished (``ok``, ``interrupted`` on Ctrl-C,
+    else ``failed``), an open transaction is rolled back and the database is closed. Runs
+    left ``running`` by a killed crawl or reparse are marked ``interrupted`` (the lock proves
+    they are dead).
+    """
+    store = _store()
+    with st.exclusive(db_path, command):
+        db = store.open_db(db_path)
+        try:
+            st.ensure_schema(db)
+            db.execute(
+                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND command IN ('crawl', 'reparse')"
+            )
+            run_id = store.start_run(db, command=command, args={k: v for k, v in args.items() if v not in (None, False)})
+            status = "failed"
+            try:
+                yield db, run_id
+                status = "ok"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
+                if db.conn.in_transaction:  # an error mid-transaction: its work is redone by a re-run
+                    db.conn.rollback()
+                stats.seconds = time.monotonic() - started
+                store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
+        finally:
+            db.close()
+
+
 def crawl(
     source: str,
     *,
@@ -477,7 +513,8 @@ def crawl(
     conditional requests; Wayback captures never change and are not refreshed); failed
     URLs are retried up to the source's ``max_attempts``. ``base_url`` points the same
     code at another host (the Wayback base, or the site origin with ``live``; for a
-    corpus source, the corpus directory).
+    corpus source, the corpus directory). One crawl or reparse per database at a time:
+    another one running on ``db_path`` raises ``CrawlLocked`` before anything is written.
     """
     definition = load_source(source)
     started = time.monotonic()
@@ -494,19 +531,14 @@ def crawl(
         )
     if live and definition.access == "wayback" and definition.terms_warning:
         _warn(f"warning: {definition.terms_warning}")
-    store = _store()
-    db = store.open_db(db_path)
-    st.ensure_schema(db)
     stats = CrawlStats()
     args = {
         "source": definition.name, "since": since, "until": until, "max_pages": max_pages,
         "live": live, "refresh": refresh, "base_url": base_url,
     }
-    run_id = store.start_run(db, command="crawl", args={k: v for k, v in args.items() if v not in (None, False)})
-    ep = Endpoints.for_source(definition, live=live, base_url=base_url)
-    ctx = _Context(definition, ep, db, run_id, stats, since=since, until=until)
-    status = "failed"
-    try:
+    with recorded_run(db_path, command="crawl", args=args, stats=stats, started=started) as (db, run_id):
+        ep = Endpoints.for_source(definition, live=live, base_url=base_url)
+        ctx = _Context(definition, ep, db, run_id, stats, since=since, until=until)
         st.enqueue(db, definition.name, seeds(ep, since=since, until=until))
         st.requeue_failed(db, definition.name, definition.max_attempts)
         if refresh:
@@ -515,14 +547,6 @@ def crawl(
                 st.requeue_done(db, definition.name, kinds=["article"])
         policy = _policy(definition, policy)
         asyncio.run(_Crawler(ctx, policy=policy, max_pages=max_pages, refresh=refresh, progress=progress).run())
-        status = "ok"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        stats.seconds = time.monotonic() - started
-        store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
-        db.close()
     return stats
 
 
@@ -536,7 +560,7 @@ def fetch_and_parse(url: str, *, source: str | None = None, policy: Any = None) 
     from ita_extract.fetch import fetch_page
 
     definition = load_source(source) if source else source_for_url(url)
-    build_article, _, _ = _pipeline()
+    build_article, _ = _pipeline()
     current = url
     for _ in range(MAX_STUB_HOPS + 1):
         page = fetch_page(current, policy)
@@ -565,15 +589,10 @@ def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = 
     For researchers who change a selector or the extractor: the crawl's raw responses
     (``crawl_pages``) are the input, the documents are replaced in place.
     """
-    store = _store()
-    db = store.open_db(db_path)
-    st.ensure_schema(db)
     stats = CrawlStats()
     started = time.monotonic()
-    run_id = store.start_run(db, command="reparse", args={"source": source} if source else {})
     definitions: dict[str, SourceDefinition] = {}
-    status = "failed"
-    try:
+    with recorded_run(db_path, command="reparse", args={"source": source}, stats=stats, started=started) as (db, run_id):
         for row, page in st.stored_articles(db, source):
             if not 200 <= page.status < 300:
                 continue
@@ -585,14 +604,4 @@ def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = 
             _handle_article(ctx, row, page)
             if progress:
                 _Progress(True, row.source).update(stats, db)
-        status = "ok"
-    finally:
-        stats.seconds = time.monotonic() - started
-        store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
-        db.close()
     return stats
-
-
-def stats_dict(stats: CrawlStats) -> dict[str, Any]:
-    """The stats as a plain dict (for the CLI's JSON output)."""
-    return asdict(stats)

@@ -64,17 +64,20 @@ class ArticleRule(_Strict):
 
     ``url_pattern`` is searched in the URL's path and query (``/news/contents/details/1``),
     so the same rule works on the live host, on a Wayback capture's original URL and on
-    the loopback test server. Its named groups, plus ``host``, fill ``doc_id``.
+    the loopback test server. Its named groups, plus ``source`` (the definition's name),
+    ``host`` and ``url_hash``, fill ``doc_id``, which must start with the source's name
+    (``SourceDefinition`` checks it): crawled documents never take the id of another
+    source's or of an extracted file's (``gold/docs/71972.txt`` is document ``71972``).
     """
 
     url_pattern: Regex
-    doc_id: str = "{host}-{id}"
+    doc_id: str = "{source}-{host}-{id}"
 
     _re = field_validator("url_pattern")(_check_regex)
 
     @model_validator(mode="after")
     def _groups_cover_doc_id(self) -> ArticleRule:
-        groups = set(re.compile(self.url_pattern).groupindex) | {"host", "url_hash"}
+        groups = set(re.compile(self.url_pattern).groupindex) | {"source", "host", "url_hash"}
         wanted = set(re.findall(r"{(\w+)}", self.doc_id))
         missing = wanted - groups
         if missing:
@@ -213,6 +216,11 @@ class SourceDefinition(_Strict):
             raise ValueError("access = 'wayback' needs a [discover.wayback] table")
         if self.kind == "corpus" and self.corpus_dir is None:
             raise ValueError("corpus_dir is required for kind = 'corpus'")
+        if self.article is not None and not self.article.doc_id.startswith(("{source}-", f"{self.name}-")):
+            raise ValueError(
+                f"article.doc_id {self.article.doc_id!r} must start with '{{source}}-' or '{self.name}-'"
+                " (document ids of different sources must not collide)"
+            )
         return self
 
     def matches_host(self, host: str) -> bool:

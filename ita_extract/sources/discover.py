@@ -136,7 +136,7 @@ def article_doc(source: SourceDefinition, url: str) -> str:
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     values = {k: v for k, v in m.groupdict().items() if v is not None}
     try:
-        return source.article.doc_id.format(host=host, url_hash=digest, **values)
+        return source.article.doc_id.format(source=source.name, host=host, url_hash=digest, **values)
     except KeyError:
         return f"{source.name}-{digest}"
 

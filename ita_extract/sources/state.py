@@ -32,12 +32,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ita_extract.errors import ItaError
 from ita_extract.models import Page
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock (see exclusive)
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawl_frontier (
@@ -82,6 +90,64 @@ DISCOVERY_KINDS = ("listing", "rss", "sitemap", "cdx")
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+class CrawlLocked(ItaError):
+    """Another crawl or reparse is writing to the same database."""
+
+
+def lock_path(db_path: Path | str) -> Path:
+    """The lock file of a database: ``ita.db`` → ``ita.db-crawl.lock``."""
+    return Path(f"{db_path}-crawl.lock")
+
+
+@contextmanager
+def exclusive(db_path: Path | str, command: str = "crawl") -> Iterator[None]:
+    """Hold the database's crawl lock while the block runs; raise ``CrawlLocked`` at once
+    (no waiting) when another process holds it.
+
+    An ``flock`` on a file beside the database: released by the kernel when the holder
+    exits, however it exits, so no stale pid can block a resume. The holder removes the
+    file when it is done; a process that locked a file the path no longer names (removed,
+    or replaced by a newer one, between its open and its lock) retries on the current one.
+    Without ``fcntl`` (not POSIX) there is no lock. ``:memory:`` needs none.
+    """
+    if fcntl is None or str(db_path) == ":memory:":
+        yield
+        return
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # EWOULDBLOCK: held by another process
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").split()
+            os.close(fd)
+            who = f"another {holder[1]} (pid {holder[0]})" if len(holder) >= 2 else "another crawl or reparse"
+            raise CrawlLocked(
+                f"{db_path}: {who} is already writing to this database; wait for it to finish or use another --db"
+            ) from None
+        try:
+            current = os.stat(path)
+            mine = os.fstat(fd)
+            same = (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino)
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {command}\n".encode("ascii"), 0)
+        yield
+    finally:
+        # Unlink while still holding the lock: a waiter that opened this file retries.
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        os.close(fd)
 
 
 @dataclass
@@ -241,16 +307,25 @@ def save_response(db: Any, url: str, page: Page, *, source: str | None = None) -
     """Store a response and mark its URL ``fetched``, in one transaction.
 
     Returns False when an identical body was already stored for the URL (a refresh that
-    found no change): the row is kept as it was, the frontier still moves on.
+    found no change, or a page that went A → B → A): no new row, but the stored row takes
+    this response's time, headers and validators, so it is the URL's latest response again
+    (``latest_page``, ``validators`` and ``reparse`` read the latest).
     """
     headers = {k.lower(): v for k, v in page.headers.items()}
     with db.atomic():
-        cursor = db.execute(
-            # ON CONFLICT, not OR IGNORE: only a duplicate (url, sha256) is skipped; a NOT NULL
-            # violation must still fail the transaction.
+        known = db.execute(
+            "SELECT 1 FROM crawl_pages WHERE url = ? AND sha256 = ?", [url, page.sha256]
+        ).fetchone() is not None
+        db.execute(
+            # An upsert, not OR IGNORE/REPLACE: only a duplicate (url, sha256) is merged (and
+            # keeps its id, so its body is not rewritten); a NOT NULL violation still fails
+            # the transaction.
             "INSERT INTO crawl_pages (url, final_url, status, headers, fetched_at,"
             " sha256, encoding, body, etag, last_modified, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url, sha256) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url, sha256) DO UPDATE SET"
+            " final_url = excluded.final_url, status = excluded.status, headers = excluded.headers,"
+            " fetched_at = excluded.fetched_at, encoding = excluded.encoding, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, source = coalesce(excluded.source, source)",
             [
                 url,
                 page.final_url,
@@ -266,7 +341,7 @@ def save_response(db: Any, url: str, page: Page, *, source: str | None = None) -
             ],
         )
         mark(db, url, "fetched", attempted=True)
-    return cursor.rowcount == 1
+    return not known
 
 
 def latest_page(db: Any, url: str) -> Page | None:
