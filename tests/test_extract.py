@@ -324,3 +324,25 @@ def test_a_pass_rate_that_must_be_reached_is_a_target():
     rec = run("ผลการประเมิน ITA ได้กำหนดค่าเป้าหมายให้หน่วยงานภาครัฐจะต้องมีค่าคะแนน ITA 85 คะแนนขึ้นไป "
               "เป็นจำนวนร้อยละ 100 ของหน่วยงานทั้งหมด ปีนี้ผ่านเกณฑ์ 7,696 หน่วยงาน คิดเป็นร้อยละ 92.44")
     assert sorted((a.metric, a.value) for a in rec.aggregates) == [("count_pass", 7696.0), ("percent_pass", 92.44)]
+
+
+def test_moral_organisation_levels_in_one_paragraph():
+    rec = run(
+        "ผลการประเมินองค์กรคุณธรรม ประจำปีงบประมาณ พ.ศ. 2565 ได้แก่ระดับองค์กรคุณธรรมต้นแบบ 1 องค์กร "
+        "และองค์กรอื่นๆ ซึ่งมีคะแนนรองลงมาเป็นระดับองค์กรคุณธรรม ได้แก่ สำนักงานสถิติแห่งชาติ และบริษัท ไปรษณีย์ไทย จำกัด"
+    )
+    assert {(r.agency, r.assessment, r.tier) for r in rec.results} == {
+        ("สำนักงานสถิติแห่งชาติ", "MORAL_ORG", "องค์กรคุณธรรม"),
+        ("บริษัท ไปรษณีย์ไทย จำกัด", "MORAL_ORG", "องค์กรคุณธรรม"),
+    }
+
+
+def test_the_ministry_an_agency_ranks_in_is_not_the_scored_agency():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 องค์การสะพานปลา ได้รับผลคะแนนเป็นอันดับ 1 ในกระทรวงเกษตรและสหกรณ์ 97.24 คะแนน")
+    assert [(r.agency, r.score) for r in rec.results] == [("องค์การสะพานปลา", 97.24)]
+
+
+def test_a_year_after_a_comparison_belongs_to_the_compared_score():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2563 สำนักงานการตรวจเงินแผ่นดิน ได้ผลคะแนนการประเมินรวม 92.12 คะแนน "
+              "อยู่ในระดับ A โดยมีคะแนนรวมสูงขึ้นจากการประเมินในปีงบประมาณ พ.ศ. 2562 ซึ่งได้คะแนนรวม 89.96 คะแนน")
+    assert sorted((r.score, r.fiscal_year_be) for r in rec.results) == [(89.96, 2562), (92.12, 2563)]

@@ -94,7 +94,7 @@ class Patterns:
         self.word_tier = re.compile(r"(?<![ก-๛])(?P<tier>ผ่านดีเยี่ยม|ผ่านดี|ดีเยี่ยม|ต้องปรับปรุงโดยด่วน)(?![ก-๛])")
         self.moral_tier = re.compile(
             r"(?:ระดับที่\s?(?P<level>[123])\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม)"
-            r"|ระดับที่\s?2\s?(?P<tier2>องค์กรคุณธรรม)"
+            r"|ระดับ(?:ที่\s?2)?\s?(?P<tier2>องค์กรคุณธรรม)(?!ต้นแบบ)"
         )
         self.generic_agency = set(lex.cue("agency", "generic"))
         self.assessor = re.compile(

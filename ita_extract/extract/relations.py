@@ -392,7 +392,7 @@ OBLIGATION = re.compile(r"จะต้อง|ต้องมี|ต้องไ�
 LOCATOR = re.compile(r"จังหวัด|อำเภอ|สำนักงานเขตพื้นที่การศึกษา")
 # "รัฐวิสาหกิจสังกัด คค.", "หน่วยงานภายใต้กระทรวง...": an agency named as the parent of
 # the subject, not the subject itself.
-PARENT_BEFORE = re.compile(r"(?:สังกัด|ภายใต้|ในกำกับของ|ในกลุ่ม)\s?$")
+PARENT_BEFORE = re.compile(r"(?:สังกัด|ภายใต้|ในกำกับของ|ในกลุ่ม|(?<![ก-๛])ใน|(?<=\d)\s?ใน|อันดับ\s?\d+\s?ใน)\s?$")
 
 
 def _can_be_scored(ctx: Context, a: Mention) -> bool:
@@ -462,7 +462,7 @@ def _list_tier(ctx: Context, pos: int) -> Mention | None:
 YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
 # A year after the figure belongs to another clause after a comparison or an opening
 # parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
-YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)|\(")
+YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)|สูงขึ้น|ดีขึ้น|เดิม|ก่อน|\(")
 
 
 def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> int | None:
