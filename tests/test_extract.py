@@ -346,3 +346,8 @@ def test_a_year_after_a_comparison_belongs_to_the_compared_score():
     rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2563 สำนักงานการตรวจเงินแผ่นดิน ได้ผลคะแนนการประเมินรวม 92.12 คะแนน "
               "อยู่ในระดับ A โดยมีคะแนนรวมสูงขึ้นจากการประเมินในปีงบประมาณ พ.ศ. 2562 ซึ่งได้คะแนนรวม 89.96 คะแนน")
     assert sorted((r.score, r.fiscal_year_be) for r in rec.results) == [(89.96, 2562), (92.12, 2563)]
+
+
+def test_civil_service_ranks_are_not_names_and_positions_keep_their_words():
+    rec = run("การประเมิน ITA นายแพทย์ทรงคุณวุฒิ ระดับกระทรวง และนายวิษณุ ทับเที่ยง หัวหน้าผู้ตรวจราชการกระทรวง กล่าวว่า")
+    assert [(o.name, o.position) for o in rec.officials] == [("วิษณุ ทับเที่ยง", "หัวหน้าผู้ตรวจราชการกระทรวง")]

@@ -25,6 +25,7 @@ ABBR_RE = r"[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,4}\.)*"
 FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
+NOT_GIVEN = re.compile(r"(?:ทรงคุณวุฒิ|ชำนาญการ|เชี่ยวชาญ|ปฏิบัติการ|อาวุโส)")
 PUBLIC_ORG_SUFFIX = re.compile(r"\s?(\((?:องค์การมหาชน|มหาชน)\))")
 CATEGORY_BEFORE = re.compile(r"ประเภท\s?$")
 PLACE_NAME = re.compile(r"[ก-๛]{2,30}")
@@ -353,6 +354,8 @@ def find_people(text: str) -> list[Person]:
         head = pat.position_head.match(text, m.start())
         if head and head.end() > m.start("given"):
             continue
+        if NOT_GIVEN.match(given):
+            continue  # "นายแพทย์ทรงคุณวุฒิ": a rank of the civil service, not a name
         if pat.not_name.match(family) and family not in _family_names():
             continue
         if pat.position_head.match(family) or pat.position_head.match(given):
@@ -449,12 +452,23 @@ def _chunks(text: str, start: int) -> list[tuple[int, int]]:
     return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s,]+", text[start:line_end])][:6]
 
 
+POSITION_STOP = re.compile(
+    r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ"
+    r"|และเจ้าหน้าที่|และคณะ|และผู้)"
+)
+
+
 def _trim_position(chunk: str, pat: Patterns) -> str:
+    """Cut a position glued to the verb after it, at a word start only ("หัวหน้าผู้ตรวจ..." keeps ตรวจ)."""
     head = pat.position_head.match(chunk)
     skip = head.end() if head else 0
-    m = re.search(r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ|และเจ้าหน้าที่|และคณะ|และผู้)", chunk[skip:])
-    if m and m.start() > 0:
-        return chunk[: skip + m.start()]
+    starts = None
+    for m in POSITION_STOP.finditer(chunk, skip):
+        if m.start() == 0:
+            continue
+        starts = starts if starts is not None else _word_starts(chunk)
+        if m.start() in starts:
+            return chunk[: m.start()]
     return chunk.rstrip("(")
 
 
