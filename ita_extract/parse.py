@@ -33,6 +33,7 @@ SITE_NAME_MAX = 25
 HEADLINE_MAX = 150
 # A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
 DATE_LINE_MAX = 60
+BASE_HREF = re.compile(rb"<base\s+href=[\"']([^\"']+)[\"']", re.I)
 # "หน้าแรก > ข่าวประชาสัมพันธ์ > ...": a breadcrumb trail, not a headline.
 BREADCRUMB = re.compile(r"^(?:หน้าแรก|หน้าหลัก|Home)\s?[>»/|]|\s[>»]\s")
 THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
@@ -202,17 +203,83 @@ def build_article(doc: str, *, title: str | None, body: str, url: str | None, da
 
 def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: str | None = None,
                source_path: str | None = None, source_sha256: str | None = None) -> Article:
-    """An article from an HTML page (generic rules: selectors of known sites, else main-text extraction)."""
+    """An article from an HTML page: the selectors of a known site when the page says where
+    it comes from (its canonical URL or ``<base href>``), else generic main-text extraction.
+    The parts are then read like scraped text, so a date line the selectors miss, above or
+    below the article, is still found."""
+    from ita_extract.sources import source_for_url
     from ita_extract.sources.html import extract_page
 
+    where = source_path or url or doc
     parts = extract_page(data, url=url, content_type=content_type, source=None)
-    if not parts.body_text.strip():
-        raise EmptyInput(f"{source_path or url or doc}: no article text in the page")
-    if not THAI_CHAR.search(parts.body_text):
-        raise NotThaiInput(f"{source_path or url or doc}: no Thai text")
-    return build_article(doc, title=parts.title, body=parts.body_text, url=parts.url or url,
-                         date_text=parts.date_text, source_format="html", source_path=source_path,
-                         source_sha256=source_sha256)
+    page_url = parts.url or url or _base_href(data)
+    source = source_for_url(page_url) if page_url else None
+    if source is not None:
+        parts = extract_page(data, url=page_url, content_type=content_type, source=source)
+    body = parts.body_text
+    if not body.strip():
+        from ita_extract.sources.html import page_text
+
+        body = page_text(data, content_type)  # the extractor found no main text: read it all
+    if not body.strip():
+        raise EmptyInput(f"{where}: no article text in the page")
+    if not THAI_CHAR.search(body):
+        raise NotThaiInput(f"{where}: no Thai text")
+    # headline, the page's date line, then the body, read like scraped text: the header rules
+    # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
+    if source is None:
+        body = _drop_trailing_furniture(data, content_type, body)
+    date_line = parts.date_text or _date_line_around(data, content_type, body)
+    header = "\n".join(x for x in (parts.title, date_line) if x)
+    article = parse_text(header + "\n\n" + body, doc=doc, source_path=source_path, source_sha256=source_sha256)
+    return article.model_copy(update={"url": page_url, "source_format": "html"})
+
+
+def _drop_trailing_furniture(data: bytes, content_type: str | None, body: str) -> str:
+    """Generic main-text extraction sometimes keeps a related-news block while dropping its
+    heading; the whole page still shows the heading, so body lines after it are cut."""
+    from ita_extract.sources.html import page_text
+
+    lines = [ln.strip() for ln in page_text(data, content_type).split("\n")]
+    marker = next((i for i, ln in enumerate(lines) if furniture()["_tail"].match(ln)), None)
+    if marker is None:
+        return body
+    after = set(lines[marker:]) - set(lines[:marker])
+    kept = [ln for ln in body.split("\n") if ln.strip() not in after]
+    return "\n".join(kept)
+
+
+def _date_line_around(data: bytes, content_type: str | None, body: str) -> str | None:
+    """The page's own date line, when main-text extraction left it out: the nearest short
+    date-only line above the article's first line (within the header), else just below it."""
+    from ita_extract.sources.html import page_text
+
+    lines = [ln.strip() for ln in page_text(data, content_type).split("\n")]
+    first = next((ln.strip() for ln in body.split("\n") if len(ln.strip()) >= 20), "")[:30]
+    last = next((ln.strip() for ln in reversed(body.split("\n")) if len(ln.strip()) >= 20), "")[:30]
+    top = next((i for i, ln in enumerate(lines) if first and ln.startswith(first)), None)
+    if top is None:
+        return None
+    bottom = next((i for i in range(len(lines) - 1, top - 1, -1) if last and lines[i].startswith(last)), top)
+    in_body = set(body.split("\n"))
+    below = []
+    for i in range(bottom + 1, min(len(lines), bottom + 3)):
+        if furniture()["_tail"].match(lines[i]):
+            break  # a related-news block: its dates are other items'
+        below.append(i)
+    # lines the extractor dropped inside the article's span, then above it, then just below it
+    order = [i for i in range(top, min(bottom, top + HEADER_LINES)) if lines[i] not in in_body]
+    order += [*range(top - 1, max(-1, top - HEADER_LINES), -1), *below]
+    for i in order:
+        line = lines[i]
+        if len(line) <= DATE_LINE_MAX and _is_date_line(line, find_dates(clean_text(line).text)):
+            return line
+    return None
+
+
+def _base_href(data: bytes) -> str | None:
+    m = BASE_HREF.search(data[:8192])
+    return m.group(1).decode("ascii", "ignore") if m else None
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:

@@ -59,3 +59,30 @@ def test_the_page_date_line_is_kept_as_written():
     article = parse_text("หัวข้อข่าวสำหรับการทดสอบ\nวันพุธ, 21 กุมภาพันธ์ 2567\n" + BODY, doc="x")
     assert article.published_text == "วันพุธ, 21 กุมภาพันธ์ 2567"
     assert article.published_evidence is None  # the date line is a header, not part of the text
+
+
+def test_html_page_date_found_around_the_extracted_text(tmp_path):
+    from ita_extract.parse import parse_file
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>เว็บไซต์จังหวัด</title></head><body><ul><li>หน้าหลัก</li><li>ข่าวสาร</li></ul>"
+        "<h1>จังหวัดน่าน จัดประชุมยกระดับการประเมิน ITA ประจำปี</h1><div class='date'>วันที่ 4 ม.ค. 2566, 11:27</div>"
+        "<div class='content'><p>" + BODY + " ซึ่งเป็นผลการประเมินที่ดีที่สุดของจังหวัดในรอบหลายปี</p>"
+        "<p>นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า จะรักษามาตรฐานต่อไป</p></div>"
+        "<h3>ข่าวที่เกี่ยวข้อง</h3><p>วันที่ 10 พ.ค. 2566, 10:24</p><p>ข่าวอื่นของจังหวัด</p></body></html>",
+        encoding="utf-8",
+    )
+    article = parse_file(page)
+    assert article.published == dt.date(2023, 1, 4)  # not the related item's 10 May
+    assert "97.50 คะแนน" in article.text and "ข่าวอื่น" not in article.text
+
+
+def test_deeply_nested_html_is_read_not_a_recursion_error(tmp_path):
+    from ita_extract.parse import parse_file
+
+    page = tmp_path / "deep.html"
+    page.write_text("<html><head><title>หัวข้อข่าวการประเมิน ITA</title></head><body>" + "<div>" * 5000
+                    + "<p>" + BODY + "</p>" + "</div>" * 5000 + "</body></html>",
+                    encoding="utf-8")
+    assert "97.50 คะแนน" in parse_file(page).text

@@ -74,37 +74,50 @@ class PageParts:
     links: list[str] = field(default_factory=list)
 
 
+_BLOCK_END = object()
+
+
 def html_text(node: Tag) -> str:
     """Visible text of ``node``, one line per block element, whitespace collapsed.
 
     Unlike ``get_text("\\n")`` it does not break lines at inline tags (``<b>``, ``<a>``),
-    which would split Thai sentences; NBSP is kept (the Thai clean-up handles it).
+    which would split Thai sentences; NBSP is kept (the Thai clean-up handles it). The walk
+    is iterative: old CMS pages nest thousands of unclosed tags deep.
     """
     parts: list[str] = []
-
-    def walk(tag: Tag) -> None:
-        for child in tag.children:
-            if isinstance(child, Tag):
-                name = child.name
-                if name in _SKIP:
-                    continue
-                if name == "br":
-                    parts.append("\n")
-                    continue
-                block = name in _BLOCK
-                if block:
-                    parts.append("\n")
-                walk(child)
-                if block:
-                    parts.append("\n")
-            elif isinstance(child, NavigableString) and not isinstance(
-                child, Comment | Doctype | ProcessingInstruction
-            ):
-                parts.append(_SPACES.sub(" ", str(child)))
-
-    walk(node)
+    # a stack of children iterators; a block element pushes "\n" markers around its children
+    stack: list = [iter(node.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child is _BLOCK_END:
+            parts.append("\n")
+        elif isinstance(child, Tag):
+            name = child.name
+            if name in _SKIP:
+                continue
+            if name == "br":
+                parts.append("\n")
+                continue
+            if name in _BLOCK:
+                parts.append("\n")
+                stack.append(iter([_BLOCK_END]))
+            stack.append(iter(child.children))
+        elif isinstance(child, NavigableString) and not isinstance(
+            child, Comment | Doctype | ProcessingInstruction
+        ):
+            parts.append(_SPACES.sub(" ", str(child)))
     lines = (line.strip(" ") for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line.strip())
+
+
+def page_text(body: bytes | str, content_type: str | None = None) -> str:
+    """The visible text of a whole page (menus and footers included), one block a line."""
+    html, _ = _decode(body, content_type)
+    soup = BeautifulSoup(html, "lxml")
+    return html_text(soup.body) if soup.body is not None else html_text(soup)
 
 
 def _decode(body: bytes | str, content_type: str | None) -> tuple[str, str | None]:
