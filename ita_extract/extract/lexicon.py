@@ -71,13 +71,6 @@ class Lexicon:
     def province_alt(self) -> str:
         return _alternation(list(self.provinces))
 
-    def tier_band(self, tier: str | None) -> str | None:
-        """The NACC letter band a written tier stands for (``ผ่านดีเยี่ยม`` → ``AA``)."""
-        if tier is None:
-            return None
-        t = self.tiers.get(tier.strip())
-        return t.band if t else None
-
     def derive_tier(self, score: float) -> str:
         """NACC bands: AA ≥ 95, A ≥ 85, B ≥ 75, C ≥ 65, D ≥ 55, E ≥ 50, F below."""
         bands = sorted(

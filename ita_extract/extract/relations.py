@@ -468,12 +468,10 @@ YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทีย
 def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> int | None:
     """The assessment year of a figure: written right after it in the same clause
     ("91.62 จากการประเมิน ITA ปี 2565"), else the last one before it in the paragraph."""
-    ls, le = ctx.line_bounds(start)
-    after = [y for y in ctx.years if end <= y.start <= min(le, end + YEAR_AFTER_WINDOW)]
-    if after:
-        between = ctx.text[end : after[0].start]
-        if YEAR_AFTER_CLAUSE.match(between) and not YEAR_AFTER_BREAK.search(between):
-            return after[0].value
+    written_after = _year_written_after(ctx, end)
+    if written_after is not None:
+        return written_after
+    ls, _ = ctx.line_bounds(start)
     before = [y for y in ctx.years if ls <= y.start and y.end <= start]
     if before:
         y = before[-1]
@@ -484,6 +482,7 @@ def _fiscal_year(ctx: Context, start: int, end: int, doc_year: int | None) -> in
 
 
 def _year_written_after(ctx: Context, end: int) -> int | None:
+    """A year written after a figure in the same clause, before any comparison or "("."""
     _, le = ctx.line_bounds(end)
     for y in ctx.years:
         if end <= y.start <= min(le, end + YEAR_AFTER_WINDOW):
@@ -551,9 +550,10 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
             bound = header[-1].end
             prev_agency = header[-1]
             continue
-        agencies = [] if info.get("previous") and prev_agency is not None else _agencies_for_score(ctx, n, bound)
         if info.get("previous") and prev_agency is not None:
-            agencies = [prev_agency]
+            agencies = [prev_agency]  # a previous year's level of the agency just scored
+        else:
+            agencies = _agencies_for_score(ctx, n, bound)
         if not agencies:
             ls, _ = ctx.line_bounds(n.start)
             near = [a for a in ctx.agencies if ls <= a.start and a.end <= n.start and _can_be_scored(ctx, a)]
@@ -570,8 +570,8 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
             year = _year_written_after(ctx, n.end)
         else:
             year = _fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
+        tier = _tier_for(ctx, agencies[-1], n, list_tier)
         for a in agencies:
-            tier = _tier_for(ctx, agencies[-1], n, list_tier)
             tier_value = tier.value if tier else None
             derived = False
             if tier_value is None:
