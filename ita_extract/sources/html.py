@@ -40,6 +40,12 @@ _JS_LOCATION = re.compile(
     r"""|location\.(?:replace|assign)\(\s*(['"])(?P<v>[^'"]+)\3\s*\)"""
 )
 _REFRESH = re.compile(r"^\s*(?P<delay>\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(?P<url>.*)$", re.I)
+# Generic headline (no source definition): the article's own heading before the page <title>,
+# which on CMS sites is often the site's name ("ITAS - ระบบการประเมิน...").
+_GENERIC_TITLE = (
+    "h1", "meta[property='og:title']", "[class*='news-title']", "[class*='entry-title']",
+    "[class*='post-title']", "[class*='article-title']", "title",
+)
 # Generic soft 404 (no source definition): a title that says so.
 _GENERIC_404 = re.compile(r"\b404\b|not found|ไม่พบหน้า|ไม่พบข้อมูล|ไม่พบเพจ", re.I)
 _GENERIC_DATE_META = (
@@ -284,7 +290,7 @@ def extract_page(
 
     selectors = source.selectors if source else None
     title = None
-    title_el = _first(soup, selectors.title if selectors else ("h1", "meta[property='og:title']", "title"))
+    title_el = _first(soup, selectors.title if selectors else _GENERIC_TITLE)
     if title_el is not None:
         title = _SPACES.sub(" ", _node_text(title_el)).strip()
         for prefix in selectors.title_strip if selectors else ():
