@@ -512,9 +512,23 @@ def _assessment(ctx: Context, pos: int, tier: Mention | None) -> str:
     return "ITA"
 
 
+def _result(ctx: Context, agency: Mention, value: float, at: int, evidence_end: int, tier: Mention | None,
+            year: int | None) -> tuple[Result, int]:
+    """One result; a tier not written is derived from the score and marked so."""
+    if tier is not None:
+        tier_value, derived = tier.value, False
+    else:
+        tier_value, derived = load_lexicon().derive_tier(value), True
+    return Result(
+        agency=agency.value, assessment=_assessment(ctx, at, tier), score=value, tier=tier_value,
+        tier_derived=derived, fiscal_year_be=year,
+        evidence=ctx.sentence(min(agency.start, at), max(agency.end, evidence_end)),
+    ), agency.start
+
+
 def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_year: int | None) -> list[tuple[Result, int]]:
-    """Results for every score: header lists, agency lists sharing a score, subject sentences."""
-    lex = load_lexicon()
+    """Results for every score: scores given respectively, score-headed lists, agency lists
+    sharing a score, subject sentences; then tier-only lists."""
     out: list[tuple[Result, int]] = []
     bound = 0
     prev_agency: Mention | None = None
@@ -524,16 +538,11 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
         if kind != "score" or n.start in consumed:
             continue
         if n.start in respectively:
-            run = [pair for pair in respectively.values() if pair[0].start >= n.start]
-            end = max(x.end for x, _ in run)
+            run = respectively[n.start]
+            end = run[-1][0].end
             tier = next((t for t in ctx.tiers if end <= t.start <= end + TIER_AFTER_WINDOW + 20), None)
             for x, a in run:
-                tier_value, derived = (tier.value, False) if tier else (lex.derive_tier(x.value), True)
-                out.append((Result(agency=a.value, assessment=_assessment(ctx, x.start, tier), score=x.value,
-                                   tier=tier_value, tier_derived=derived,
-                                   fiscal_year_be=_fiscal_year(ctx, x.start, x.end, doc_year),
-                                   evidence=ctx.sentence(a.start, x.end)), a.start))
-                del respectively[x.start]
+                out.append(_result(ctx, a, x.value, x.start, x.end, tier, _fiscal_year(ctx, x.start, x.end, doc_year)))
                 consumed.add(x.start)
             bound, prev_agency = end, run[-1][1]
             continue
@@ -542,13 +551,8 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
             # "ผ่านดี 92 คะแนน ได้แก่ A B C": the score heads the list that follows it
             tier = _tier_just_before(ctx, n, gap=HEADER_TIER_GAP) or _tier_for(ctx, header[0], None, None)
             year = _fiscal_year(ctx, n.start, n.end, doc_year)
-            for a in header:
-                tier_value, derived = (tier.value, False) if tier else (lex.derive_tier(info["value"]), True)
-                out.append((Result(agency=a.value, assessment=_assessment(ctx, n.start, tier), score=info["value"],
-                                   tier=tier_value, tier_derived=derived, fiscal_year_be=year,
-                                   evidence=ctx.sentence(n.start, a.end)), a.start))
-            bound = header[-1].end
-            prev_agency = header[-1]
+            out.extend(_result(ctx, a, info["value"], n.start, n.end, tier, year) for a in header)
+            bound, prev_agency = header[-1].end, header[-1]
             continue
         if info.get("previous") and prev_agency is not None:
             agencies = [prev_agency]  # a previous year's level of the agency just scored
@@ -564,24 +568,13 @@ def find_results(ctx: Context, classified: list[tuple[str, Mention, dict]], doc_
         bound = n.end
         if not agencies:
             continue
-        list_tier = _list_tier(ctx, agencies[0].start)
         if info.get("previous"):
             # a previous year's level: only a year written with it ("... คะแนนเมื่อปี 2563") counts
             year = _year_written_after(ctx, n.end)
         else:
             year = _fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
-        tier = _tier_for(ctx, agencies[-1], n, list_tier)
-        for a in agencies:
-            tier_value = tier.value if tier else None
-            derived = False
-            if tier_value is None:
-                tier_value, derived = lex.derive_tier(info["value"]), True
-            res = Result(
-                agency=a.value, assessment=_assessment(ctx, n.start, tier), score=info["value"],
-                tier=tier_value, tier_derived=derived, fiscal_year_be=year,
-                evidence=ctx.sentence(a.start, n.end),
-            )
-            out.append((res, a.start))
+        tier = _tier_for(ctx, agencies[-1], n, _list_tier(ctx, agencies[0].start))
+        out.extend(_result(ctx, a, info["value"], n.start, n.end, tier, year) for a in agencies)
         prev_agency = agencies[-1]
     out.extend(_tier_lists(ctx, classified, doc_year))
     return out
@@ -630,30 +623,34 @@ def _tier_lists(ctx: Context, classified, doc_year: int | None) -> list[tuple[Re
     return out
 
 
-def _respectively(ctx: Context, classified) -> dict[int, tuple[Mention, Mention]]:
+def _respectively(ctx: Context, classified) -> dict[int, list[tuple[Mention, Mention]]]:
     """"ได้แก่ A และ B ... 96.67 และ 95.64 ตามลำดับ": the n-th number of a run that starts with
     a score and ends with ตามลำดับ belongs to the n-th agency of the list before it.
-    Returns: first score's start → [(number, agency), ...] flattened as number start → pair."""
-    pairs: dict[int, tuple[Mention, Mention]] = {}
+    Returns the run's first score start → [(number, agency), ...]."""
+    runs: dict[int, list[tuple[Mention, Mention]]] = {}
     numbers = ctx.numbers
+    index = {x.start: i for i, x in enumerate(numbers)}
+    taken: set[int] = set()
     for kind, first, _ in classified:
-        if kind != "score" or first.start in pairs:
+        if kind != "score" or first.start in taken:
             continue
-        k = next(i for i, x in enumerate(numbers) if x.start == first.start)
+        k = index[first.start]
         run = [first]
-        while k + len(run) < len(numbers) and SCORE_RUN_GLUE.match(
-            ctx.text[run[-1].end : numbers[k + len(run)].start]
-        ) and MIN_SCORE <= numbers[k + len(run)].value <= MAX_SCORE:
-            run.append(numbers[k + len(run)])
+        while k + len(run) < len(numbers):
+            nxt = numbers[k + len(run)]
+            if not (SCORE_RUN_GLUE.match(ctx.text[run[-1].end : nxt.start]) and MIN_SCORE <= nxt.value <= MAX_SCORE):
+                break
+            run.append(nxt)
         if len(run) < 2 or not RESPECTIVELY.match(ctx.text, run[-1].end):
             continue
         ls, _ = ctx.line_bounds(first.start)
         for trig in reversed(list(LIST_TRIGGER.finditer(ctx.text, ls, first.start))):
             items = _list_items(ctx, trig.end())
             if len(items) == len(run):
-                pairs.update({x.start: (x, a) for x, a in zip(run, items, strict=True)})
+                runs[first.start] = list(zip(run, items, strict=True))
+                taken.update(x.start for x in run)
                 break
-    return pairs
+    return runs
 
 
 # --- aggregates ------------------------------------------------------------------------
