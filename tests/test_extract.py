@@ -351,3 +351,9 @@ def test_a_year_after_a_comparison_belongs_to_the_compared_score():
 def test_civil_service_ranks_are_not_names_and_positions_keep_their_words():
     rec = run("การประเมิน ITA นายแพทย์ทรงคุณวุฒิ ระดับกระทรวง และนายวิษณุ ทับเที่ยง หัวหน้าผู้ตรวจราชการกระทรวง กล่าวว่า")
     assert [(o.name, o.position) for o in rec.officials] == [("วิษณุ ทับเที่ยง", "หัวหน้าผู้ตรวจราชการกระทรวง")]
+
+
+@pytest.mark.parametrize("word", ["DIGITAL ID", "LIVITAS", "UN-HABITAT"])
+def test_ita_inside_another_latin_word_is_not_the_assessment(word):
+    rec = run(f"โครงการ {word} นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้ 95 คะแนน")
+    assert rec.results == [] and rec.officials == []

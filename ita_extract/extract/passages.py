@@ -7,6 +7,7 @@ numbered item ("13. เรื่อง ...") that holds the mention, or a few pa
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ita_extract.extract.lexicon import load_lexicon
@@ -24,10 +25,15 @@ ITEM_HEADING = re.compile(r"^\s*\d{1,3}\s?\.\s*(?:เรื่อง|\S)", re.M)
 MAX_ITEM_LINES = 250
 
 
+@functools.lru_cache(maxsize=1)
 def topic_re() -> re.Pattern[str]:
+    """The assessment named in a text. Latin words match as words: "ITA" is not the
+    "ita" of DIGITAL, LIVITAS or UN-HABITAT."""
     lex = load_lexicon()
     words = lex.cue("topic", "ita") + lex.cue("topic", "moral_org")
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile("|".join(
+        rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words
+    ))
 
 
 def is_relevant(text: str) -> bool:

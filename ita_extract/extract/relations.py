@@ -55,7 +55,7 @@ MIN_SCORE = 20.0
 # A figure about a group is an ITA figure only when its paragraph names the assessment
 # within this many characters before it (cabinet items state the topic in a heading above).
 AGGREGATE_TOPIC_WINDOW = 1500
-ITA_TOPIC = re.compile(r"ITA|ไอทีเอ|คุณธรรมและความโปร่งใส|องค์กรคุณธรรม|Integrity")
+ITA_TOPIC = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|ไอทีเอ|คุณธรรมและความโปร่งใส|องค์กรคุณธรรม|Integrity")
 # Scores of other indices written in the same news (Transparency International's CPI).
 OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
 
@@ -84,7 +84,7 @@ PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่�
 # "ได้ 100 คะแนนเต็ม ในตัวชี้วัดด้านการป้องกันการทุจริต": a sub-score named after the number
 SUBSCORE_AFTER = re.compile(r"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{0,6}\s)?(?:ใน|ของ|สำหรับ)?\s?(?:ตัวชี้วัด|หัวข้อ|ด้าน|แบบวัด|OIT|IIT|EIT)")
 PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
-ITA_CUE_BEFORE = re.compile(r"ITA|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
+ITA_CUE_BEFORE = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
 
 
 @dataclass
@@ -507,7 +507,7 @@ def _assessment(ctx: Context, pos: int, tier: Mention | None) -> str:
         return "MORAL_ORG"
     ls, le = ctx.line_bounds(pos)
     line = ctx.text[ls:le]
-    if "องค์กรคุณธรรม" in line and not re.search(r"ITA|คุณธรรมและความโปร่งใส", line):
+    if "องค์กรคุณธรรม" in line and not re.search(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส", line):
         return "MORAL_ORG"
     return "ITA"
 
