@@ -75,7 +75,8 @@ class Patterns:
             rf"(?<![{THAI}A-Za-z.])(?:{'|'.join(re.escape(a) for a in sorted(lex.abbreviations, key=len, reverse=True))})"
         )
         self.person = re.compile(
-            rf"(?P<hon>{lex.honorific_alt})\s?(?P<given>[{THAI}]{{2,30}})\s(?P<family>(?:ณ\s)?[{THAI}]{{2,40}})"
+            rf"(?P<hon>{lex.honorific_alt})\s?(?P<given>[{THAI}]{{2,30}})\s"
+            rf"(?P<family>(?:ณ\s)?[{THAI}]{{2,40}}(?:\sณ\s(?:อยุธยา|[{THAI}]{{3,20}}))?)"
         )
         self.position_head = re.compile(rf"(?:{lex.position_alt})")
         # "อุตสาหกรรมจังหวัดปัตตานี", "พาณิชย์จังหวัดน่าน": the head of a provincial office
@@ -93,9 +94,12 @@ class Patterns:
         )
         # the word tiers also stand alone ("... ผ่านดีเยี่ยม 97 คะแนน"); letters and ผ่าน need ระดับ
         self.word_tier = re.compile(r"(?<![ก-๛])(?P<tier>ผ่านดีเยี่ยม|ผ่านดี|ดีเยี่ยม|ต้องปรับปรุงโดยด่วน)(?![ก-๛])")
+        # The moral-organisation levels, written with or without องค์กร ("ระดับคุณธรรมต้นแบบ"),
+        # kept as written:
+        # ส่งเสริม (1), พัฒนา or plain คุณธรรม (2), ต้นแบบ (3), and the ต้นแบบโดดเด่น distinction.
         self.moral_tier = re.compile(
-            r"(?:ระดับที่\s?(?P<level>[123])\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม)"
-            r"|ระดับ(?:ที่\s?2)?\s?(?P<tier2>องค์กรคุณธรรม)(?!ต้นแบบ)"
+            r"(?:ระดับที่\s?[123]\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบโดดเด่น|องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม|องค์กรพัฒนาคุณธรรม)"
+            r"|ระดับ(?:ที่\s?[123])?\s?(?P<bare>คุณธรรมต้นแบบโดดเด่น|คุณธรรมต้นแบบ|ส่งเสริมคุณธรรม|พัฒนาคุณธรรม|องค์กรคุณธรรม|คุณธรรม)(?![ก-๛])"
         )
         self.generic_agency = set(lex.cue("agency", "generic"))
         self.assessor = re.compile(
@@ -372,6 +376,7 @@ def find_people(text: str) -> list[Person]:
 
 # Chunks that go on with the same person's title rather than start a new clause.
 POSITION_CONTINUATION = re.compile(r"รักษาการ|รักษาราชการ|ด้าน[ก-๛]|ฝ่าย[ก-๛]|ประจำ[ก-๛]|และรัฐมนตรี")
+REGION = re.compile(r"เขต[ก-๛]*(?:ที่)?\s?\d{1,3}(?!\d)")
 LATIN_NAME = re.compile(r"[A-Z][A-Z&.]{1,12}")
 _ORG_CONTINUATION = ("ว่าการ", "กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
                      "ธนาคาร", "ศูนย์", "สถาบัน", "องค์การ", "การ", "กอง", "เทศบาล", "อำเภอ",
@@ -410,6 +415,10 @@ def _position_after(text: str, end: int, pat: Patterns) -> tuple[str | None, int
             pos_end = company.end()
             break
         if pat.person.match(text, s):
+            break
+        region = REGION.match(text, s)
+        if region:  # "ผู้ตรวจราชการกระทรวงสาธารณสุข เขตสุขภาพที่ 10"
+            pos_end = region.end()
             break
         if POSITION_CONTINUATION.match(chunk):
             # "รักษาการแทนผู้จัดการ...", "ด้านบริหาร", "และรัฐมนตรีว่าการ...": the same person's title
@@ -484,7 +493,7 @@ def find_tiers(text: str) -> list[Mention]:
         if not any(t.start <= m.start() < t.end for t in out):
             out.append(Mention("TIER", m.start(), m.end(), m.group(0), m.group("tier"), {"kind": "ITA"}))
     for m in pat.moral_tier.finditer(text):
-        tier = m.group("tier") or m.group("tier2")
+        tier = m.group("tier") or m.group("bare")  # as the text writes it (GUIDELINES.md)
         out.append(Mention("TIER", m.start(), m.end(), m.group(0), tier, {"kind": "MORAL_ORG"}))
     out.sort(key=lambda x: x.start)
     return out

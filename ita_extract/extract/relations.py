@@ -84,7 +84,7 @@ PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่�
 # "ได้ 100 คะแนนเต็ม ในตัวชี้วัดด้านการป้องกันการทุจริต": a sub-score named after the number
 SUBSCORE_AFTER = re.compile(r"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{0,6}\s)?(?:ใน|ของ|สำหรับ)?\s?(?:ตัวชี้วัด|หัวข้อ|ด้าน|แบบวัด|OIT|IIT|EIT)")
 PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
-ITA_CUE_BEFORE = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม")
+ITA_CUE_BEFORE = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม|องค์กรคุณธรรม")
 
 
 @dataclass
