@@ -357,3 +357,8 @@ def test_civil_service_ranks_are_not_names_and_positions_keep_their_words():
 def test_ita_inside_another_latin_word_is_not_the_assessment(word):
     rec = run(f"โครงการ {word} นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้ 95 คะแนน")
     assert rec.results == [] and rec.officials == []
+
+
+def test_a_given_name_that_starts_like_nayok_is_a_name():
+    rec = run("การประเมิน ITA นายกฤษฎา คงคะจันทร์ หัวหน้าผู้ตรวจราชการกระทรวงวัฒนธรรม และนายกรัฐมนตรี กล่าวว่า")
+    assert [(o.name, o.position) for o in rec.officials] == [("กฤษฎา คงคะจันทร์", "หัวหน้าผู้ตรวจราชการกระทรวงวัฒนธรรม")]

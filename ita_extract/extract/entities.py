@@ -356,8 +356,8 @@ def find_people(text: str) -> list[Person]:
             family = family[: glued.start()]
         # "นายกรัฐมนตรี", "นายอำเภอ": a position head, not an honorific + name.
         head = pat.position_head.match(text, m.start())
-        if head and head.end() > m.start("given"):
-            continue
+        if head and head.end() > m.start("given") and head.group(0) != "นายก":
+            continue  # bare นายก is also the start of names (นายกฤษฎา); นายกรัฐมนตรี etc. are longer heads
         if NOT_GIVEN.match(given):
             continue  # "นายแพทย์ทรงคุณวุฒิ": a rank of the civil service, not a name
         if pat.not_name.match(family) and family not in _family_names():
