@@ -9,13 +9,15 @@ import datetime as dt
 import re
 
 from ita_extract.extract.passages import select_passages
-from ita_extract.extract.relations import Context, analyse
+from ita_extract.extract.relations import analyse
 from ita_extract.models import Aggregate, Article, DocumentRecord, Evidence, Official, Result
 from ita_extract.thai.dates import find_dates
 
 # The activity an item reports is dated in its first paragraphs; a date further down is
 # a deadline, a background fact or another event.
 EVENT_DATE_WINDOW = 1500
+
+
 def _event_no_year() -> re.Pattern[str]:
     """``วานนี้ (10 ส.ค.)``, ``เมื่อวันที่ 8 สิงหาคมที่ผ่านมา``: an event date without its year."""
     from ita_extract.thai.dates import month_pattern
@@ -187,4 +189,4 @@ def _date_without_year(day: int, month_text: str, published: dt.date) -> dt.date
     return d
 
 
-__all__ = ["extract_document", "Context"]
+__all__ = ["extract_document", "merge_results", "merge_aggregates", "event_date"]
