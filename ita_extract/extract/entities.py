@@ -122,7 +122,7 @@ def _trim_agency(name: str, pat: Patterns) -> str:
 
     A stop word cuts only where a word starts, so ``เครื่องประดับ`` keeps its ``ระดับ``."""
     head = re.match(rf"(?:{pat.lex.agency_alt})", name)
-    skip = len(head.group(0)) + 2 if head else 2
+    skip = len(head.group(0)) if head else 2
     if not pat.agency_stop.search(name, skip):
         return name
     starts = _word_starts(name)
