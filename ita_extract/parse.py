@@ -29,6 +29,10 @@ HEADER_LINE_MAX = 200
 HEADER_LINES = 12
 # A site or section name printed above the headline is short ("สำนักข่าวแห่งชาติ").
 SITE_NAME_MAX = 25
+# A navigation menu: at least this many short lines in a row near the top of the text.
+MENU_RUN = 4
+MENU_ITEM_MAX = 25
+MENU_SCAN = 80
 # A headline is rarely longer than this; a first paragraph usually is.
 HEADLINE_MAX = 150
 # A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
@@ -137,9 +141,10 @@ def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, in
     title = date_text = None
     body_start = 0
     seen = 0
+    menu = _menu_lines(lines)
     for i, line in enumerate(lines):
         s = line.strip()
-        if not s or s in f["_drop"] or BREADCRUMB.search(s):
+        if not s or s in f["_drop"] or BREADCRUMB.search(s) or (i in menu and title is None):
             body_start = i + 1
             continue
         if seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
@@ -164,6 +169,26 @@ def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, in
             break
         body_start = i + 1
     return title, date_text, body_start
+
+
+def _menu_lines(lines: list[str]) -> set[int]:
+    """Indexes of navigation menus at the top of a page: runs of MENU_RUN or more short lines
+    ("หน้าหลัก", "เกี่ยวกับเรา", "ติดต่อเรา", ...) with no date among them."""
+    menu: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines[:MENU_SCAN]):
+        s = line.strip()
+        if not s:
+            continue
+        if len(s) <= MENU_ITEM_MAX and not find_dates(s):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            menu.update(run)
+        run = []
+    if len(run) >= MENU_RUN:
+        menu.update(run)
+    return menu
 
 
 def _is_date_line(line: str, dates) -> bool:

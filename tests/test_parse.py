@@ -86,3 +86,14 @@ def test_deeply_nested_html_is_read_not_a_recursion_error(tmp_path):
                     + "<p>" + BODY + "</p>" + "</div>" * 5000 + "</body></html>",
                     encoding="utf-8")
     assert "97.50 คะแนน" in parse_file(page).text
+
+
+def test_a_navigation_menu_above_the_headline_is_not_the_headline():
+    menu = "\n".join(["หน้าหลัก", "เกี่ยวกับเรา", "ประวัติความเป็นมา", "โครงสร้างองค์กร", "ข่าวประชาสัมพันธ์",
+                      "ITA การประเมินคุณธรรม", "ติดต่อเรา"])
+    article = parse_text(menu + "\nเทศบาลตำบลบ้านใหม่ผ่านการประเมิน ITA ระดับ AA\nโพสต์เมื่อ 12 ธันวาคม 2567\n"
+                         + BODY + "\n1) กองคลัง\n2) กองช่าง\n3) กองการศึกษา\n4) สำนักปลัด", doc="x")
+    assert article.title == "เทศบาลตำบลบ้านใหม่ผ่านการประเมิน ITA ระดับ AA"
+    assert article.published == dt.date(2024, 12, 12)
+    assert "เกี่ยวกับเรา" not in article.text
+    assert "4) สำนักปลัด" in article.text  # short lines inside the body are the body
