@@ -362,3 +362,13 @@ def test_ita_inside_another_latin_word_is_not_the_assessment(word):
 def test_a_given_name_that_starts_like_nayok_is_a_name():
     rec = run("การประเมิน ITA นายกฤษฎา คงคะจันทร์ หัวหน้าผู้ตรวจราชการกระทรวงวัฒนธรรม และนายกรัฐมนตรี กล่าวว่า")
     assert [(o.name, o.position) for o in rec.officials] == [("กฤษฎา คงคะจันทร์", "หัวหน้าผู้ตรวจราชการกระทรวงวัฒนธรรม")]
+
+
+@pytest.mark.parametrize("text, size", [
+    ("ผลการประเมิน ITA ปี 2563 มีผลประเมินอยู่ที่ 96.74 คะแนน เป็นลำดับที่ 3 จาก 53 ของหน่วยงานรัฐวิสาหกิจ", 53),
+    ("ผลการประเมิน ITA ปี 2565 ได้คะแนน 96.13 สูงสุดอันดับที่ 1 ของหน่วยงานในสังกัดกระทรวงคมนาคม (18 หน่วยงาน)", 18),
+    ("ผลการประเมิน ITA ปีงบประมาณ 2564 คะแนนเฉลี่ยภาพรวมของประเทศ 81.25 คะแนน จากหน่วยงานภาครัฐ 8,300 แห่งทั่วประเทศ", 8300),
+    ("ผลการประเมิน ITA ปี 2567 อันดับ 1 ของรัฐวิสาหกิจที่เข้าร่วมรับการประเมินทั้งหมด 51 หน่วยงาน", 51),
+])
+def test_the_size_of_the_assessed_group_is_read_however_it_is_written(text, size):
+    assert ("count_assessed", size) in [(a.metric, a.value) for a in run(text).aggregates]

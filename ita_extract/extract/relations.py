@@ -69,6 +69,8 @@ TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|ค
 PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น|หรือ)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
 # "ผ่านเกณฑ์ 16 หน่วยงาน จากทั้งหมด 17 หน่วยงาน": the size of the assessed group
 OUT_OF = re.compile(r"จาก\s?(?:ทั้งหมด|ทั้งสิ้น)?\s?(?:จำนวน)?\s?$")
+# "จากหน่วยงานภาครัฐ 8,300 แห่ง": the group an average or a score was taken over
+FROM_GROUP = re.compile(r"จาก\s?(?:หน่วยงาน[ก-๛]*|ทั้งหมด)?\s?$")
 # A pass/fail count's cue can stand a long clause before it ("ผ่านค่าเป้าหมายตามแผนแม่บท ... 4,146 หน่วยงาน").
 COUNT_CUE_WINDOW = 130
 
@@ -208,13 +210,21 @@ def classify_numbers(ctx: Context) -> list[tuple[str, Mention, dict]]:
         info: dict = {}
         kind = None
         value = n.value
-        if _unit(after, "agency_units") and float(value).is_integer():
+        if (last_rank is not None and n.start - last_rank < 25 and float(value).is_integer()
+                and RANK_OF.search(text[last_rank : n.start]) and not _unit(after, "people_units")):
+            # "ลำดับที่ 3 จาก 53 ของหน่วยงานรัฐวิสาหกิจ", "อันดับ 1 ... จาก 21 กระทรวง": the ranked group's size
+            kind = "count_assessed"
+        elif _unit(after, "agency_units") and float(value).is_integer():
             tier = _tier_just_before(ctx, n)
             long = _window_before(ctx, n, prev_end, COUNT_CUE_WINDOW)
             if tier is not None:
                 kind, info = "count_tier", {"tier": tier.value}
             elif OUT_OF.search(near) and out and out[-1][0] in ("count_pass", "count_fail", "count_tier"):
                 kind = "count_assessed"
+            elif FROM_GROUP.search(near) and out and out[-1][0] in ("average", "score"):
+                kind = "count_assessed"  # "คะแนนเฉลี่ย 81.25 คะแนน ... จากหน่วยงานภาครัฐ 8,300 แห่ง"
+            elif last_rank is not None and n.start - last_rank < 90 and re.search(r"\(\s?$", near):
+                kind = "count_assessed"  # "อันดับที่ 1 ของหน่วยงานในสังกัดกระทรวงคมนาคม (18 หน่วยงาน)"
             elif lex.cue_re("aggregate", "count_fail").search(long):
                 kind = "count_fail"
             elif lex.cue_re("aggregate", "count_pass").search(long):
