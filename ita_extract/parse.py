@@ -242,10 +242,9 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
     if source is not None:
         parts = extract_page(data, url=page_url, content_type=content_type, source=source)
     body = parts.body_text
+    page = _PageLines(data, content_type)
     if not body.strip():
-        from ita_extract.sources.html import page_text
-
-        body = page_text(data, content_type)  # the extractor found no main text: read it all
+        body = "\n".join(page.lines)  # the extractor found no main text: read it all
     if not body.strip():
         raise EmptyInput(f"{where}: no article text in the page")
     if not THAI_CHAR.search(body):
@@ -253,19 +252,29 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
     # headline, the page's date line, then the body, read like scraped text: the header rules
     # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
     if source is None:
-        body = _drop_trailing_furniture(data, content_type, body)
-    date_line = parts.date_text or _date_line_around(data, content_type, body)
+        body = _drop_trailing_furniture(page.lines, body)
+    date_line = parts.date_text or _date_line_around(page.lines, body)
     header = "\n".join(x for x in (parts.title, date_line) if x)
     article = parse_text(header + "\n\n" + body, doc=doc, source_path=source_path, source_sha256=source_sha256)
     return article.model_copy(update={"url": page_url, "source_format": "html"})
 
 
-def _drop_trailing_furniture(data: bytes, content_type: str | None, body: str) -> str:
+class _PageLines:
+    """The whole page's visible text, stripped lines, read once and only when asked for."""
+
+    def __init__(self, data: bytes, content_type: str | None):
+        self._data, self._content_type = data, content_type
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        from ita_extract.sources.html import page_text
+
+        return [ln.strip() for ln in page_text(self._data, self._content_type).split("\n")]
+
+
+def _drop_trailing_furniture(lines: list[str], body: str) -> str:
     """Generic main-text extraction sometimes keeps a related-news block while dropping its
     heading; the whole page still shows the heading, so body lines after it are cut."""
-    from ita_extract.sources.html import page_text
-
-    lines = [ln.strip() for ln in page_text(data, content_type).split("\n")]
     marker = next((i for i, ln in enumerate(lines) if furniture()["_tail"].match(ln)), None)
     if marker is None:
         return body
@@ -274,19 +283,16 @@ def _drop_trailing_furniture(data: bytes, content_type: str | None, body: str) -
     return "\n".join(kept)
 
 
-def _date_line_around(data: bytes, content_type: str | None, body: str) -> str | None:
+def _date_line_around(lines: list[str], body: str) -> str | None:
     """The page's own date line, when main-text extraction left it out: the nearest short
     date-only line above the article's first line (within the header), else just below it."""
-    from ita_extract.sources.html import page_text
-
-    lines = [ln.strip() for ln in page_text(data, content_type).split("\n")]
     first = next((ln.strip() for ln in body.split("\n") if len(ln.strip()) >= 20), "")[:30]
     last = next((ln.strip() for ln in reversed(body.split("\n")) if len(ln.strip()) >= 20), "")[:30]
     top = next((i for i, ln in enumerate(lines) if first and ln.startswith(first)), None)
     if top is None:
         return None
     bottom = next((i for i in range(len(lines) - 1, top - 1, -1) if last and lines[i].startswith(last)), top)
-    in_body = set(body.split("\n"))
+    in_body = {ln.strip() for ln in body.split("\n")}
     below = []
     for i in range(bottom + 1, min(len(lines), bottom + 3)):
         if furniture()["_tail"].match(lines[i]):

@@ -60,15 +60,6 @@ def extract_paths(paths: list[Path]) -> list[DocumentRecord]:
     return records
 
 
-def process_article(article: Article, db, run_id: int | None) -> DocumentRecord:
-    """Extract one article and store it (used by the crawler)."""
-    from ita_extract import store
-
-    record = extract_article(article)
-    store.save_document(db, article, record, run_id)
-    return record
-
-
 def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
     return Failure(doc=path.stem, source=str(path), stage=stage, error=type(exc).__name__, message=str(exc) or repr(exc))
 

@@ -107,7 +107,7 @@ class Found:
 class Context:
     """Mentions of one passage and lookups on them (offsets are into the whole text)."""
 
-    def __init__(self, text: str, passage: Passage, abbreviations: dict[str, str]):
+    def __init__(self, text: str, passage: Passage, abbreviations: dict[str, str], line_starts: list[int]):
         from ita_extract.extract.nlp import annotate, shared_nlp
 
         self.text = text
@@ -141,7 +141,7 @@ class Context:
             if not any(s < n.end and n.start < e for s, e in taken)
             and not any(a.start < n.end and n.start < a.end for a in self.agencies)
         ]
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.line_starts = line_starts  # of the whole text, shared by its passages
 
     def _in_blocked(self, m: Mention) -> bool:
         return any(s <= m.start < e or s < m.end <= e for s, e in self.blocked)
@@ -714,8 +714,9 @@ def analyse(text: str, passages: list[Passage]) -> Found:
     results: list[tuple[Result, int]] = []
     aggregates: list[tuple[Aggregate, int]] = []
     people: list[Person] = []
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     for passage in passages:
-        ctx = Context(text, passage, abbreviations)
+        ctx = Context(text, passage, abbreviations, line_starts)
         classified = classify_numbers(ctx)
         doc_year = _assessment_year(ctx)
         results += find_results(ctx, classified, doc_year)

@@ -297,8 +297,8 @@ def crawl_corpus(
 
     The main process walks the directory, pre-filters the bytes and stores the results;
     ``workers`` processes (default: cores − 1; 0 = all in this process) parse and extract.
-    Each document is what ``pipeline.process_article`` would store: ``extract_article``
-    then ``store.save_document``, split across processes. Re-running replaces each document
+    Each document is stored with ``pipeline.extract_article`` then ``store.save_document``,
+    split across processes. Re-running replaces each document
     with the same content (the store saves by doc id). A file that fails to parse or
     extract is a failure row and the run goes on. Raises ``CorpusNotFound`` when there is
     no corpus directory, ``CrawlLocked`` when another crawl is writing to ``db_path``.

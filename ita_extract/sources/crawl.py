@@ -80,9 +80,9 @@ def _pipeline() -> tuple[Any, Any]:
     """``parse.build_article`` and ``pipeline.extract_article`` (imported late: they load
     the extractor's models).
 
-    A crawl stores each document as ``pipeline.process_article`` does (``extract_article``
-    then ``store.save_document``) but split in two, so that extraction runs in a worker
-    thread and the database is written by the event loop's thread only.
+    A crawl stores each document with ``extract_article`` then ``store.save_document``,
+    split in two so that extraction runs in a worker thread and the database is written by
+    the event loop's thread only.
     """
     from ita_extract.parse import build_article
     from ita_extract.pipeline import extract_article
