@@ -113,24 +113,28 @@ def evaluate(
     details: Annotated[bool, typer.Option("--details", help="List every missed and spurious item per document.")] = False,
     update_floors: Annotated[bool, typer.Option("--update-floors", help="Pin the floors to what is measured now.")] = False,
     allow_lower: Annotated[bool, typer.Option("--allow-lower-floors", help="Let --update-floors lower a floor.")] = False,
+    annotations: Annotated[Path | None, typer.Option("--annotations", help="Score only this annotation file (e.g. a new batch in gold/annotations/); floors are not checked.")] = None,
 ) -> None:
     """Score extraction against the gold annotations; exit 1 when a figure is below its floor.
 
     Matching follows gold/GUIDELINES.md: results on agency, score and assessment;
-    aggregates on metric, value and tier; officials on name. Floors are pinned in
-    gold/floors.toml; lowering one needs --update-floors --allow-lower-floors.
+    aggregates on metric, value and tier; officials on name. strict_micro also needs the
+    fiscal year and an aggregate's scope. Figures are given for all gold and per family
+    (seeds, thaigov, web). Floors are pinned in gold/floors.toml; lowering one needs
+    --update-floors --allow-lower-floors.
 
     Example:
 
         ita evaluate gold --details
+        ita evaluate gold --annotations gold/annotations/web_a.jsonl
     """
     from ita_extract import evaluate as ev
     from ita_extract.errors import GoldError
     from ita_extract.pipeline import extract_paths
 
     try:
-        scores_all, scores_seeds = ev.run_evaluation(gold, pred, extract=extract_paths)
-        floors = ev.load_floors(gold / "floors.toml") if (gold / "floors.toml").exists() else {}
+        sets = ev.run_evaluation(gold, pred, extract=extract_paths, only=annotations)
+        floors = ev.load_floors(gold / "floors.toml") if (gold / "floors.toml").exists() and not annotations else {}
     except GoldError as e:
         err.print(f"gold does not validate: {e}")
         raise typer.Exit(2) from None
@@ -140,21 +144,23 @@ def evaluate(
     floors_path = gold / "floors.toml"
     if update_floors:
         try:
-            changes = ev.update_floors(floors_path, ev.measured_figures(scores_all, scores_seeds), allow_lower=allow_lower)
+            if annotations:
+                raise ValueError("--update-floors pins the whole gold set; drop --annotations")
+            changes = ev.update_floors(floors_path, ev.measured_figures(sets), allow_lower=allow_lower)
         except ValueError as e:
             err.print(str(e))
             raise typer.Exit(1) from None
         for line in changes:
             err.print(f"floor {line}")
     if as_json:
-        print(json.dumps({"all": scores_all.to_dict(), "seeds": scores_seeds.to_dict()}, ensure_ascii=False, indent=1))
+        print(json.dumps({name: s.to_dict() for name, s in sets.items()}, ensure_ascii=False, indent=1))
     else:
-        print(ev.format_report(scores_all, scores_seeds))
+        print(ev.format_report(sets))
         if details:
-            print(json.dumps(scores_all.to_dict().get("details", {}), ensure_ascii=False, indent=1))
+            print(json.dumps(sets[ev.ALL].to_dict().get("details", {}), ensure_ascii=False, indent=1))
     if update_floors:
         floors = ev.load_floors(floors_path)
-    below = ev.check_floors(scores_all, scores_seeds, floors)
+    below = ev.check_floors(sets, floors)
     for line in below:
         err.print(f"below floor: {line}")
     if below:

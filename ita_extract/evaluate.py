@@ -7,7 +7,8 @@ pydantic model, every document against ``gold/SHA256SUMS``.
 Matching (``gold/GUIDELINES.md``, "Scoring"), one-to-one within a document:
 
 - results on agency (one name contains the other, whitespace and zero-width characters
-  ignored), assessment, and score (both null, or within ``SCORE_TOLERANCE``);
+  ignored; any of ``agency_aliases`` on either side may be the name that matches),
+  assessment, and score (both null, or within ``SCORE_TOLERANCE``);
 - aggregates on metric, value (within ``SCORE_TOLERANCE``) and normalised tier;
 - officials on name (whitespace ignored).
 
@@ -17,8 +18,17 @@ agency, tier, fiscal year, scope, position), so that two identical predictions f
 item give one TP and one FP, and a checked field is not judged on an arbitrary partner.
 
 Then, on matched pairs: tier accuracy (results), fiscal-year accuracy (results and
-aggregates), position accuracy (officials); per gold document: published and event_date
-accuracy. A gold document missing from the predictions counts all its items as FN and its
+aggregates), scope accuracy (aggregates), position accuracy (officials); per gold document:
+published and event_date accuracy.
+
+*Strict* counts make the scope and year part of the fact: a matched result is a strict
+true positive only when it carries the gold fiscal year (where gold states one), a matched
+aggregate only when it carries the gold fiscal year (where gold states one) and its scope
+(gold scope contained in the predicted one or the reverse, spaces ignored); a matched pair
+that fails counts as a false positive and a false negative. ``strict_micro_f1`` pools them.
+
+Figures are reported for all gold, and per family: one family per gold file
+(``FAMILIES``: seeds, thaigov, web), each with its own floors. A gold document missing from the predictions counts all its items as FN and its
 two dates as wrong; predicted documents absent from gold are ignored (and counted).
 
 Ratios whose denominator is zero are 1.0 (nothing to get wrong); reports show the counts.
@@ -55,6 +65,9 @@ SCORE_TOLERANCE = 0.005
 _FLOAT_SLACK = 1e-9
 
 SEEDS_FILE = "seeds.jsonl"
+# Gold file → family reported (and floored) on its own; "all" pools every file.
+FAMILIES = {"seeds.jsonl": "seeds", "corpus.jsonl": "thaigov", "web.jsonl": "web"}
+ALL = "all"
 MANIFEST = "SHA256SUMS"
 DOCS_DIR = "docs"
 DOC_SUFFIXES = (".txt", ".html")
@@ -63,20 +76,22 @@ DOC_SUFFIXES = (".txt", ".html")
 GOLD_GLOB = "*.jsonl"
 
 LISTS = ("results", "aggregates", "officials")
-ACCURACIES = ("tier", "fiscal_year", "position", "published", "event_date")
-# The figures floors.toml pins, for the whole gold set and (under [seeds]) for the seeds.
+ACCURACIES = ("tier", "fiscal_year", "scope", "position", "published", "event_date")
+# The figures floors.toml pins, for the whole gold set and (under [seeds], [thaigov], [web])
+# for each family.
 FLOOR_KEYS = (
     "results_f1",
     "aggregates_f1",
     "officials_f1",
     "micro_f1",
+    "strict_micro_f1",
     "tier_accuracy",
     "fiscal_year_accuracy",
+    "scope_accuracy",
     "position_accuracy",
     "published_accuracy",
     "event_date_accuracy",
 )
-SEEDS_PREFIX = "seeds."
 FLOOR_DECIMALS = Decimal("0.001")
 
 # GUIDELINES.md: "Scoring treats AA, ผ่านดีเยี่ยม and ดีเยี่ยม as one tier, and A and ผ่านดี as one."
@@ -89,13 +104,14 @@ _IGNORED_CHARS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 # ---------------------------------------------------------------------------- gold
 
 
-def load_gold_files(gold_dir: Path) -> dict[str, list[DocumentRecord]]:
-    """Validated gold records per gold file name (``seeds.jsonl``, ``corpus.jsonl``...)."""
+def load_gold_files(gold_dir: Path, only: Path | None = None) -> dict[str, list[DocumentRecord]]:
+    """Validated gold records per gold file name (``seeds.jsonl``, ``corpus.jsonl``...);
+    ``only``: just that file (an annotation batch), its documents looked up in ``gold_dir``."""
     gold_dir = Path(gold_dir)
     validator = _strict_validator()
     by_file: dict[str, list[DocumentRecord]] = {}
     seen: dict[str, str] = {}  # doc → "file:line" where it was first annotated
-    for path in sorted(gold_dir.glob(GOLD_GLOB)):
+    for path in [Path(only)] if only else sorted(gold_dir.glob(GOLD_GLOB)):
         records = by_file[path.name] = []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -317,8 +333,11 @@ class Scores(BaseModel):
     results: Counts = Field(default_factory=Counts)
     aggregates: Counts = Field(default_factory=Counts)
     officials: Counts = Field(default_factory=Counts)
+    strict_results: Counts = Field(default_factory=Counts)
+    strict_aggregates: Counts = Field(default_factory=Counts)
     tier: Accuracy = Field(default_factory=Accuracy)
     fiscal_year: Accuracy = Field(default_factory=Accuracy)
+    scope: Accuracy = Field(default_factory=Accuracy)
     position: Accuracy = Field(default_factory=Accuracy)
     published: Accuracy = Field(default_factory=Accuracy)
     event_date: Accuracy = Field(default_factory=Accuracy)
@@ -334,10 +353,21 @@ class Scores(BaseModel):
             fn=sum(c.fn for c in lists),
         )
 
+    @computed_field
+    @property
+    def strict_micro(self) -> Counts:
+        """Micro counts with scope and fiscal year part of the fact (officials as they are)."""
+        lists = [self.strict_results, self.strict_aggregates, self.officials]
+        return Counts(
+            tp=sum(c.tp for c in lists),
+            fp=sum(c.fp for c in lists),
+            fn=sum(c.fn for c in lists),
+        )
+
     def figures(self) -> dict[str, float]:
         """Flat figures, named as in floors.toml (``micro_f1``, ``tier_accuracy``...)."""
         out = {}
-        for name in (*LISTS, "micro"):
+        for name in (*LISTS, "micro", "strict_results", "strict_aggregates", "strict_micro"):
             counts = getattr(self, name)
             for measure in ("precision", "recall", "f1"):
                 out[f"{name}_{measure}"] = getattr(counts, measure)
@@ -380,16 +410,43 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= SCORE_TOLERANCE + _FLOAT_SLACK
 
 
-def _agency_match(gold: str, pred: str) -> bool:
-    g, p = _compact(gold), _compact(pred)
-    return bool(g and p) and (g in p or p in g)
+def _contains(a: str | None, b: str | None) -> bool:
+    """One text contains the other, whitespace and zero-width characters ignored."""
+    x, y = _compact(a), _compact(b)
+    return bool(x and y) and (x in y or y in x)
+
+
+def _agency_match(g: Result, p: Result) -> bool:
+    return any(
+        _contains(gold, pred)
+        for gold in (g.agency, *g.agency_aliases)
+        for pred in (p.agency, *p.agency_aliases)
+    )
+
+
+def _scope_ok(g: Aggregate, p: Aggregate) -> bool:
+    return _contains(g.scope, p.scope)
+
+
+def _fiscal_year_stated_ok(g: Result | Aggregate, p: Result | Aggregate) -> bool:
+    """Strict scoring's year check: the gold year, where gold states one."""
+    return g.fiscal_year_be is None or g.fiscal_year_be == p.fiscal_year_be
+
+
+def strict_ok(g: BaseModel, p: BaseModel) -> bool:
+    """Whether a matched pair is also a strict true positive (see the module docstring)."""
+    if isinstance(g, Result) and isinstance(p, Result):
+        return _fiscal_year_stated_ok(g, p)
+    if isinstance(g, Aggregate) and isinstance(p, Aggregate):
+        return _fiscal_year_stated_ok(g, p) and _scope_ok(g, p)
+    return True
 
 
 def _result_cost(g: Result, p: Result) -> int | None:
     """None when the pair cannot match; otherwise how much it disagrees on the rest."""
     if g.assessment != p.assessment or not _close(g.score, p.score):
         return None
-    if not _agency_match(g.agency, p.agency):
+    if not _agency_match(g, p):
         return None
     return (
         2 * (_compact(g.agency) != _compact(p.agency))  # prefer exact names first
@@ -403,7 +460,8 @@ def _aggregate_cost(g: Aggregate, p: Aggregate) -> int | None:
         return None
     if normalise_tier(g.tier) != normalise_tier(p.tier):
         return None
-    return (_compact(g.scope) != _compact(p.scope)) + (
+    # scope as strict scoring reads it first, then the exact wording
+    return 2 * (not _scope_ok(g, p)) + (_compact(g.scope) != _compact(p.scope)) + 2 * (
         g.fiscal_year_be != p.fiscal_year_be
     )
 
@@ -552,6 +610,12 @@ def score(gold: list[DocumentRecord], pred: list[DocumentRecord]) -> Scores:
             detail.fp[name] = [_dump(pred_items[j]) for j in spurious]
             for i, j in pairs:
                 _check_pair(scores, detail, gold_items[i], pred_items[j])
+            if name != "officials":
+                strict: Counts = getattr(scores, f"strict_{name}")
+                loose = sum(strict_ok(gold_items[i], pred_items[j]) for i, j in pairs)
+                strict.tp += loose
+                strict.fn += len(missed) + len(pairs) - loose
+                strict.fp += len(spurious) + len(pairs) - loose
         scores.details.append(detail)
     return scores
 
@@ -572,6 +636,8 @@ def _check_pair(
                 p.fiscal_year_be,
             )
         )
+    if isinstance(g, Aggregate):
+        checks.append(("scope", _scope_ok(g, p), g.scope, p.scope))
     if isinstance(g, Official):
         # A null gold position means the text gives none: any predicted position is wrong.
         checks.append(
@@ -593,16 +659,24 @@ def _check_pair(
 
 # ---------------------------------------------------------------------------- floors
 
+ScoreSets = dict[str, Scores]  # "all", then one per family (seeds, thaigov, web)
+
 
 def load_floors(path: Path) -> dict[str, float]:
-    """Floors from floors.toml, flat: ``micro_f1`` for the whole gold set, ``seeds.micro_f1``
-    for the seeds. Unknown keys are errors, so a misspelt floor cannot go unchecked."""
+    """Floors from floors.toml, flat: ``micro_f1`` for the whole gold set, ``web.micro_f1``
+    for the family under ``[web]``. Unknown keys and sections are errors, so a misspelt
+    floor cannot go unchecked."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    families = set(FAMILIES.values())
     floors = {}
-    for prefix, table in (("", data), (SEEDS_PREFIX, data.get("seeds", {}))):
+    tables = [("", {k: v for k, v in data.items() if not isinstance(v, dict)})]
+    for section, table in data.items():
+        if isinstance(table, dict):
+            if section not in families:
+                raise ValueError(f"{path}: unknown section [{section}] (known: {', '.join(sorted(families))})")
+            tables.append((f"{section}.", table))
+    for prefix, table in tables:
         for key, value in table.items():
-            if prefix == "" and key == "seeds":
-                continue
             if key not in FLOOR_KEYS:
                 raise ValueError(
                     f"{path}: unknown floor {prefix}{key} (known: {', '.join(FLOOR_KEYS)})"
@@ -619,24 +693,23 @@ def load_floors(path: Path) -> dict[str, float]:
     return floors
 
 
-def measured_figures(scores_all: Scores, scores_seeds: Scores) -> dict[str, float]:
+def measured_figures(sets: ScoreSets) -> dict[str, float]:
     """The floored figures as measured, keyed like ``load_floors``."""
-    all_figures, seed_figures = scores_all.figures(), scores_seeds.figures()
-    return {
-        **{key: all_figures[key] for key in FLOOR_KEYS},
-        **{SEEDS_PREFIX + key: seed_figures[key] for key in FLOOR_KEYS},
-    }
+    out = {}
+    for name, scores in sets.items():
+        prefix = "" if name == ALL else f"{name}."
+        figures = scores.figures()
+        out.update({prefix + key: figures[key] for key in FLOOR_KEYS})
+    return out
 
 
-def check_floors(
-    scores_all: Scores, scores_seeds: Scores, floors: dict[str, float]
-) -> list[str]:
-    """One line per figure below its floor; empty when all hold."""
-    measured = measured_figures(scores_all, scores_seeds)
+def check_floors(sets: ScoreSets, floors: dict[str, float]) -> list[str]:
+    """One line per figure below its floor (or floored but not measured); empty when all hold."""
+    measured = measured_figures(sets)
     return [
-        f"{key} {measured[key]:.4f} < floor {floor:.4f}"
+        f"{key} {measured[key]:.4f} < floor {floor:.4f}" if key in measured else f"{key}: no such gold set"
         for key, floor in floors.items()
-        if measured[key] < floor
+        if key not in measured or measured[key] < floor
     ]
 
 
@@ -655,12 +728,11 @@ def update_floors(
     """
     path = Path(path)
     old = load_floors(path) if path.exists() else {}
-    keys = [*FLOOR_KEYS, *(SEEDS_PREFIX + key for key in FLOOR_KEYS)]
-    missing = [key for key in keys if key not in measured]
+    missing = [key for key in FLOOR_KEYS if key not in measured]
     if missing:
         raise ValueError(f"no measured figure for {', '.join(missing)}")
-    new = {key: _floor_down(measured[key]) for key in keys}
-    lowered = [key for key in keys if key in old and new[key] < old[key]]
+    new = {key: _floor_down(value) for key, value in measured.items()}
+    lowered = [key for key in new if key in old and new[key] < old[key]]
     if lowered and not allow_lower:
         raise ValueError(
             "refusing to lower floors without allow_lower: "
@@ -668,7 +740,7 @@ def update_floors(
         )
     changes = [
         f"{key} {old.get(key, 0.0):.3f} → {new[key]:.3f}"
-        for key in keys
+        for key in new
         if key not in old or new[key] != old[key]
     ]
     path.write_text(_floors_toml(new), encoding="utf-8")
@@ -677,7 +749,9 @@ def update_floors(
 
 _FLOORS_HEADER = """\
 # Minimum figures of the evaluation on gold/: CI fails when one drops below its floor.
-# Top-level keys: the whole gold set; [seeds]: the documents of seeds.jsonl.
+# Top-level keys: the whole gold set; [seeds], [thaigov], [web]: the documents of
+# seeds.jsonl, corpus.jsonl (thaigov.go.th) and web.jsonl (other Thai sites).
+# strict_micro_f1 counts a result or aggregate only with its fiscal year (and scope).
 # Written by ita_extract.evaluate.update_floors (measured, rounded down to 3 decimals),
 # which refuses to lower a floor unless explicitly allowed.
 """
@@ -686,42 +760,44 @@ _FLOORS_HEADER = """\
 def _floors_toml(floors: dict[str, float]) -> str:
     lines = [_FLOORS_HEADER]
     lines += [f"{key} = {floors[key]:.3f}" for key in FLOOR_KEYS]
-    lines += ["", "[seeds]"]
-    lines += [f"{key} = {floors[SEEDS_PREFIX + key]:.3f}" for key in FLOOR_KEYS]
+    sections = sorted({key.split(".")[0] for key in floors if "." in key},
+                      key=lambda name: list(FAMILIES.values()).index(name))
+    for section in sections:
+        lines += ["", f"[{section}]"]
+        lines += [f"{key} = {floors[f'{section}.{key}']:.3f}" for key in FLOOR_KEYS if f"{section}.{key}" in floors]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------- report
 
 
-def format_report(scores_all: Scores, scores_seeds: Scores) -> str:
-    """A plain-text table of P/R/F1 and accuracies, for the whole gold set and the seeds."""
-    sets = [("all", scores_all), ("seeds", scores_seeds)]
-    width = 34
-    head = "".join(f"{f'{label} ({s.documents} docs)':<{width}}" for label, s in sets)
-    lines = [f"{'':<12}{head}".rstrip()]
-    columns = f"{'P      R      F1     tp/fp/fn':<{width}}" * len(sets)
-    lines.append(f"{'':<12}{columns}".rstrip())
-    for name in (*LISTS, "micro"):
-        row = f"{name:<12}"
-        for _, s in sets:
+def format_report(sets: ScoreSets) -> str:
+    """A plain-text table of P/R/F1 and accuracies, for the whole gold set and each family."""
+    width = 30
+    items = list(sets.items())
+    head = "".join(f"{f'{label} ({s.documents} docs)':<{width}}" for label, s in items)
+    lines = [f"{'':<14}{head}".rstrip()]
+    columns = f"{'P     R     F1    tp/fp/fn':<{width}}" * len(items)
+    lines.append(f"{'':<14}{columns}".rstrip())
+    for name in (*LISTS, "micro", "strict_micro"):
+        row = f"{name:<14}"
+        for _, s in items:
             c: Counts = getattr(s, name)
-            cell = (
-                f"{c.precision:.3f}  {c.recall:.3f}  {c.f1:.3f}  {c.tp}/{c.fp}/{c.fn}"
-            )
+            cell = f"{c.precision:.3f} {c.recall:.3f} {c.f1:.3f} {c.tp}/{c.fp}/{c.fn}"
             row += f"{cell:<{width}}"
         lines.append(row.rstrip())
     lines.append("")
     for name in ACCURACIES:
-        row = f"{name:<12}"
-        for _, s in sets:
+        row = f"{name:<14}"
+        for _, s in items:
             a: Accuracy = getattr(s, name)
             row += f"{f'{a.value:.3f}  ({a.correct}/{a.total})':<{width}}"
         lines.append(row.rstrip())
     lines.append("")
+    whole = sets[ALL]
     lines.append(
-        f"missing documents: {len(scores_all.missing_documents)}; "
-        f"predicted documents not in gold: {scores_all.extra_documents}"
+        f"missing documents: {len(whole.missing_documents)}; "
+        f"predicted documents not in gold: {whole.extra_documents}"
     )
     return "\n".join(lines)
 
@@ -729,18 +805,29 @@ def format_report(scores_all: Scores, scores_seeds: Scores) -> str:
 # ---------------------------------------------------------------------------- run
 
 
+def family_of(gold_file: str) -> str:
+    """The family a gold file's documents are reported under (its stem when not listed)."""
+    return FAMILIES.get(gold_file, Path(gold_file).stem)
+
+
 def run_evaluation(
     gold_dir: Path,
     pred_path: Path | None,
     *,
     extract: Callable[[list[Path]], list[DocumentRecord]],
-) -> tuple[Scores, Scores]:
+    only: Path | None = None,
+) -> ScoreSets:
     """Validate gold, get predictions (from ``pred_path``, else by calling ``extract`` on the
-    gold documents), and score them: (whole gold set, seeds)."""
-    by_file = load_gold_files(gold_dir)
+    gold documents), and score them: the whole gold set under "all", then each family.
+    ``only``: score this one annotation file instead (its documents in ``gold_dir``)."""
+    by_file = load_gold_files(gold_dir, only=only)
     gold = [record for records in by_file.values() for record in records]
     if pred_path is not None:
         pred = predictions_from_jsonl(pred_path)
     else:
         pred = extract([doc_path(gold_dir, record.doc) for record in gold])
-    return score(gold, pred), score(by_file.get(SEEDS_FILE, []), pred)
+    sets: ScoreSets = {ALL: score(gold, pred)}
+    for name in sorted(by_file, key=lambda f: (f not in FAMILIES, list(FAMILIES).index(f) if f in FAMILIES else 0, f)):
+        if by_file[name]:
+            sets[family_of(name)] = score(by_file[name], pred)
+    return sets

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Assessment = Literal["ITA", "MORAL_ORG"]
 Metric = Literal[
@@ -40,15 +40,28 @@ class Evidence(BaseModel):
 
 
 class Result(BaseModel):
-    """One assessed agency and what it got."""
+    """One assessed agency and what it got.
+
+    ``agency_aliases``: other names of the same agency (an abbreviation's expansion, the
+    short form the text uses); gold and scoring accept a match on any of them. Written out
+    only when there is one, so a line without aliases keeps the guideline's shape.
+    """
 
     agency: str
+    agency_aliases: list[str] = []
     assessment: Assessment = "ITA"
     score: float | None = None
     tier: str | None = None
     fiscal_year_be: int | None = None
     tier_derived: bool = False
     evidence: Evidence | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_aliases(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        if not data.get("agency_aliases"):
+            data.pop("agency_aliases", None)
+        return data
 
 
 class Aggregate(BaseModel):

@@ -502,13 +502,15 @@ def test_manifest_is_in_sha256sum_format(tmp_path):
 
 def perfect_and(**figures: float) -> dict[str, float]:
     measured = {key: 1.0 for key in evaluate.FLOOR_KEYS}
-    measured |= {evaluate.SEEDS_PREFIX + key: 1.0 for key in evaluate.FLOOR_KEYS}
+    measured |= {f"seeds.{key}": 1.0 for key in evaluate.FLOOR_KEYS}
     return measured | {key.replace("__", "."): value for key, value in figures.items()}
 
 
-def test_the_real_floors_file_loads():
+def test_the_real_floors_file_pins_every_figure_for_all_gold_and_each_family():
     floors = evaluate.load_floors(GOLD / "floors.toml")
-    assert set(floors) == set(perfect_and())
+    families = [evaluate.family_of(path.name) for path in GOLD.glob("*.jsonl")]
+    prefixes = ["", *(f"{family}." for family in families)]
+    assert set(floors) == {prefix + key for prefix in prefixes for key in evaluate.FLOOR_KEYS}
 
 
 def test_check_floors_names_each_figure_below_its_floor():
@@ -526,16 +528,21 @@ def test_check_floors_names_each_figure_below_its_floor():
         "officials_f1": 1.0,
         "seeds.micro_f1": 0.85,
     }
-    assert evaluate.check_floors(scores, scores, floors) == [
+    assert evaluate.check_floors({"all": scores, "seeds": scores}, floors) == [
         "results_f1 0.6667 < floor 0.7000",
         "seeds.micro_f1 0.8000 < floor 0.8500",
     ]
+    # a floor for a family that was not scored is a failure, not a silent pass
+    assert evaluate.check_floors({"all": scores}, {"web.micro_f1": 0.1}) == ["web.micro_f1: no such gold set"]
 
 
 def test_load_floors_rejects_unknown_keys(tmp_path):
     path = tmp_path / "floors.toml"
     path.write_text("micro_f1 = 0.5\n[seeds]\nmicro_f = 0.5\n")
     with pytest.raises(ValueError, match="unknown floor seeds.micro_f"):
+        evaluate.load_floors(path)
+    path.write_text("micro_f1 = 0.5\n[seedz]\nmicro_f1 = 0.5\n")
+    with pytest.raises(ValueError, match=r"unknown section \[seedz\]"):
         evaluate.load_floors(path)
 
 
@@ -570,11 +577,11 @@ def test_measured_figures_feed_update_floors(tmp_path):
     gold = [rec(results=[res()])]
     scores = score(gold, gold)
     path = tmp_path / "floors.toml"
-    evaluate.update_floors(
-        path, evaluate.measured_figures(scores, scores), allow_lower=False
-    )
-    assert set(evaluate.load_floors(path).values()) == {1.0}
-    assert evaluate.check_floors(scores, scores, evaluate.load_floors(path)) == []
+    sets = {"all": scores, "seeds": scores, "web": scores}
+    evaluate.update_floors(path, evaluate.measured_figures(sets), allow_lower=False)
+    floors = evaluate.load_floors(path)
+    assert set(floors.values()) == {1.0} and "web.strict_micro_f1" in floors
+    assert evaluate.check_floors(sets, floors) == []
 
 
 # ---------------------------------------------------------------- report and runner
@@ -599,17 +606,18 @@ def test_run_evaluation_from_a_predictions_file_and_from_an_extractor(tmp_path):
         assert all(p.is_file() for p in paths)
         return pred
 
-    for all_scores, seed_scores in (
+    for sets in (
         evaluate.run_evaluation(gold_dir, pred_path, extract=extract),
         evaluate.run_evaluation(gold_dir, None, extract=extract),
     ):
-        assert all_scores.results.fn == 1 and seed_scores.results.fn == 1
-        assert seed_scores.documents == 5
-        report = evaluate.format_report(all_scores, seed_scores)
+        assert list(sets)[:2] == ["all", "seeds"]
+        assert sets["all"].results.fn == 1 and sets["seeds"].results.fn == 1
+        assert sets["seeds"].documents == 5
+        report = evaluate.format_report(sets)
         assert "seeds (5 docs)" in report
         # the seeds column: 15 seed results, one missed → P 1.0, R 14/15, F1 28/29
         seeds_row = next(line for line in report.splitlines() if line.startswith("results"))
-        assert seeds_row.endswith("1.000  0.933  0.966  14/0/1")
+        assert "1.000 0.933 0.966 14/0/1" in seeds_row
 
 
 def test_predictions_file_errors_name_the_line(tmp_path):
@@ -660,3 +668,70 @@ def test_match_finds_the_largest_then_cheapest_matching(costs):
     assert all(costs[i][j] is not None for i, j in pairs)
     assert len(pairs) + len(missed) == n and len(pairs) + len(spurious) == m
     assert (len(pairs), sum(costs[i][j] for i, j in pairs)) == brute_force(costs)
+
+
+# ---------------------------------------------------------------- strict scoring, aliases, scope
+
+
+def test_an_alias_in_gold_or_prediction_matches_the_agency():
+    gold = [rec(results=[Result(agency="กฟผ.", agency_aliases=["การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย"], score=95.0)])]
+    expanded = [rec(results=[Result(agency="การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย", score=95.0)])]
+    other = [rec(results=[Result(agency="การไฟฟ้านครหลวง", score=95.0)])]
+    assert score(gold, expanded).results.tp == 1
+    assert score(gold, other).results.tp == 0
+    # and the other way round: the predicted record names the short form as an alias
+    gold_full = [rec(results=[Result(agency="การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย", score=95.0)])]
+    pred_alias = [rec(results=[Result(agency="กฟผ", agency_aliases=["การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย"], score=95.0)])]
+    assert score(gold_full, pred_alias).results.tp == 1
+
+
+def test_aliases_are_written_only_when_there_are_some():
+    assert "agency_aliases" not in Result(agency="ก").model_dump(mode="json")
+    assert Result(agency="ก", agency_aliases=["ข"]).model_dump(mode="json")["agency_aliases"] == ["ข"]
+
+
+def test_strict_counts_need_the_stated_year_and_a_containing_scope():
+    gold = [rec(
+        results=[Result(agency="กรมก", score=90.0, fiscal_year_be=2566), Result(agency="กรมข", score=91.0)],
+        aggregates=[
+            Aggregate(scope="จังหวัดลำพูน", metric="count_assessed", value=59, fiscal_year_be=2565),
+            Aggregate(scope="ประเทศ", metric="average", value=87.57, fiscal_year_be=2565),
+        ],
+    )]
+    pred = [rec(
+        # wrong year on a stated one; any year where gold states none
+        results=[Result(agency="กรมก", score=90.0, fiscal_year_be=2565), Result(agency="กรมข", score=91.0, fiscal_year_be=2566)],
+        aggregates=[
+            Aggregate(scope="ประเทศ", metric="count_assessed", value=59, fiscal_year_be=2565),  # wrong scope
+            Aggregate(scope="ภาพรวมประเทศ", metric="average", value=87.57, fiscal_year_be=2565),  # contains gold's
+        ],
+    )]
+    scores = score(gold, pred)
+    assert (scores.results.tp, scores.aggregates.tp) == (2, 2)  # lenient: all four match
+    assert (scores.strict_results.tp, scores.strict_results.fp, scores.strict_results.fn) == (1, 1, 1)
+    assert (scores.strict_aggregates.tp, scores.strict_aggregates.fp, scores.strict_aggregates.fn) == (1, 1, 1)
+    assert scores.strict_micro.tp == 2 and scores.strict_micro.f1 == pytest.approx(0.5)
+    assert (scores.scope.correct, scores.scope.total) == (1, 2)
+    assert scores.figures()["strict_micro_f1"] == pytest.approx(0.5)
+
+
+def test_matching_prefers_the_pair_with_the_right_scope():
+    gold = [rec(aggregates=[
+        Aggregate(scope="จังหวัดลำพูน", metric="count_tier", tier="AA", value=6, fiscal_year_be=2565),
+        Aggregate(scope="ประเทศ", metric="count_tier", tier="AA", value=6, fiscal_year_be=2565),
+    ])]
+    pred = [rec(aggregates=[
+        Aggregate(scope="ประเทศ", metric="count_tier", tier="AA", value=6, fiscal_year_be=2565),
+        Aggregate(scope="จังหวัดลำพูน", metric="count_tier", tier="AA", value=6, fiscal_year_be=2565),
+    ])]
+    assert score(gold, pred).strict_aggregates.tp == 2
+
+
+def test_an_annotation_batch_is_scored_alone(tmp_path):
+    gold_dir = gold_copy(tmp_path)
+    seeds = evaluate.load_gold_files(gold_dir)[evaluate.SEEDS_FILE]
+    batch = tmp_path / "batch_x.jsonl"
+    batch.write_text("".join(r.model_dump_json() + "\n" for r in seeds[:2]), encoding="utf-8")
+    sets = evaluate.run_evaluation(gold_dir, None, extract=lambda paths: seeds, only=batch)
+    assert list(sets) == ["all", "batch_x"] and sets["all"].documents == 2
+    assert sets["batch_x"].micro.f1 == 1.0
