@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ita_extract.errors import ItaError
+from ita_extract.errors import CrawlLocked
 from ita_extract.models import Page
 
 try:
@@ -90,10 +90,6 @@ DISCOVERY_KINDS = ("listing", "rss", "sitemap", "cdx")
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-class CrawlLocked(ItaError):
-    """Another crawl or reparse is writing to the same database."""
 
 
 def lock_path(db_path: Path | str) -> Path:
