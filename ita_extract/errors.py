@@ -34,11 +34,6 @@ which sits below this module's users and needs none of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # annotation only: models imports nothing from here at run time either
-    from ita_extract.models import Page
-
 
 class ItaError(Exception):
     """Base class of every error ita-extract raises on purpose."""
@@ -125,10 +120,11 @@ class InvalidUrl(FetchFailure):
 class HttpStatusError(FetchFailure):
     """The server answered 4xx/5xx (after the retries, for the retryable ones)."""
 
-    def __init__(self, url: str, status: int, detail: str = "", page: Page | None = None) -> None:
+    def __init__(self, url: str, status: int, detail: str = "", page: object | None = None) -> None:
         self.status = status
         self.reason = f"http_{status}"
-        #: The error response (body up to max_body_bytes), kept for provenance.
+        #: The error response (a ``models.Page``, body up to max_body_bytes), kept for provenance.
+        #: Typed ``object``: this module is the bottom of the package and imports none of it.
         self.page = page
         super().__init__(url, detail)
 

@@ -14,7 +14,7 @@ that is wanted.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,6 +173,6 @@ class Failure(BaseModel):
         return cls(doc=doc, source=source, stage=stage, error=reason, message=message[:FAILURE_MESSAGE_MAX])
 
 
-def document_json_schema() -> dict:
+def document_json_schema() -> dict[str, Any]:
     """JSON Schema of one JSONL line (predictions and gold share it)."""
     return DocumentRecord.model_json_schema()

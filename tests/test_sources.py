@@ -514,6 +514,7 @@ def test_corpus_doc_ids():
     assert doc.startswith("thaigov-corpus-") and len(doc) == len("thaigov-corpus-") + 16
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_corpus_source_builds_the_dataset(tmp_path):
     definition = load_source("thaigov-corpus")
     db_path = tmp_path / "ita.db"
@@ -536,6 +537,7 @@ def test_corpus_source_builds_the_dataset(tmp_path):
     assert late.articles == 1
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_run_goes_on(tmp_path, monkeypatch):
     """Library raises, the runner records: any exception for one file (not only InputError)
     is that file's failure row."""
@@ -566,6 +568,7 @@ def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_r
     assert db.execute("SELECT status, documents, failures FROM runs").fetchall() == [("ok", 3, 2)]
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_a_missing_corpus_directory_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
     missing = tmp_path / "no-corpus-here"
@@ -593,6 +596,7 @@ def _corpus_pipeline(root: Path, corpus_dir: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_corpus_dir_default_is_relative_to_the_repository_only_when_there_is_one(tmp_path, monkeypatch):
     monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
     # The shipped file in this checkout: relative to the repository (named, never read here).

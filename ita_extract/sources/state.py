@@ -36,6 +36,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -403,8 +404,7 @@ def export_warc(db: Any, path: str | Path) -> int:
 
     For interoperability (pywb, warcio tools); the SQLite rows stay the source of truth.
     """
-    from io import BytesIO
-
+    # lazy: warcio is needed only by ``export_warc``, never by a crawl
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 

@@ -175,7 +175,8 @@ def clean_text(raw: str) -> CleanText:
     pieces: list[str] = []
     offs: list[int] = []
     n = len(text)
-    prev = _LEADING_RE.match(text).end()  # strip the whole text
+    leading = _LEADING_RE.match(text)  # matches everywhere: the pattern may be empty
+    prev = leading.end() if leading else 0  # strip the whole text
     while n > prev and text[n - 1] in _REMOVABLE:
         n -= 1
     for m in _EDIT_RE.finditer(text, prev, n):
