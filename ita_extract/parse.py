@@ -17,9 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ita_extract.decode import THAI_CHAR, decode_text
-from ita_extract.definition import source_for_url
 from ita_extract.errors import EmptyInput, InputTooLarge, NotThaiInput
-from ita_extract.html import base_href, canonical_url, parse_page, read_html
 from ita_extract.models import Article
 from ita_extract.thai.dates import find_dates
 from ita_extract.thai.text import clean_text
@@ -200,6 +198,11 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
     it comes from (its canonical URL or ``<base href>``), else generic main-text extraction.
     The parts are then read like scraped text, so a date line the selectors miss, above or
     below the article, is still found. The page is decoded and parsed once."""
+    # lazy: bs4/lxml and the site definitions (pydantic models) cost ~0.25 s to import and
+    # only HTML inputs need them; a text-only run never loads them
+    from ita_extract.definition import source_for_url
+    from ita_extract.html import base_href, canonical_url, parse_page, read_html
+
     where = source_path or url or doc
     page = read_html(data, content_type)
     page_url = canonical_url(page.soup, url) or url or base_href(page.soup, None)
