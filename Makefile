@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 
-.PHONY: install demo test evaluate bench lint clean
+.PHONY: install demo test quick types imports evaluate bench lint clean
 
 $(BIN)/ita: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,21 @@ demo: install
 	rm -f ita.db ita.db-wal ita.db-shm
 	$(BIN)/python scripts/demo.py --db ita.db
 
-test: install
-	$(BIN)/python -m pytest -q
+# Everything CI checks: import layers, types, every test tier (the 15 slowest shown), gold.
+test: install imports types
+	$(BIN)/python -m pytest -q --durations=15
 	$(BIN)/ita evaluate gold
+
+# The unit tier only (no extractor models, no subprocesses, no servers): under a minute.
+quick: install
+	$(BIN)/python -m pytest -q -m unit
+
+# The import-layer contracts of pyproject.toml [tool.importlinter].
+imports: install
+	$(BIN)/lint-imports
+
+types: install
+	$(BIN)/mypy
 
 evaluate: install
 	$(BIN)/ita evaluate gold --details

@@ -30,13 +30,11 @@ than ``backoff_max`` we give up on the URL rather than come back early.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import datetime as dt
 import email.utils
 import hashlib
 import math
 import random
-import re
 import time
 import urllib.robotparser
 from collections import deque
@@ -47,7 +45,19 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from ita_extract import __version__
-from ita_extract.errors import FetchError
+from ita_extract.decode import TEXT_TYPES, decode_body
+from ita_extract.errors import (
+    BodyTooLarge,
+    ConnectionFailed,
+    FetchError,
+    FetchFailure,
+    FetchTimeout,
+    HttpStatusError,
+    InvalidUrl,
+    RobotsDisallowed,
+    TooManyRedirects,
+    TruncatedBody,
+)
 from ita_extract.models import Page
 
 __all__ = [
@@ -107,207 +117,6 @@ DEFAULT_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "th,en;q=0.5",
 }
-
-# --- Encodings ---------------------------------------------------------------------------
-
-#: Python has cp874, tis-620 and iso8859-11 but no windows-874; cp874 is the superset of all
-#: (TIS-620 plus the Windows punctuation in 0x80–0x9F), so every Thai label decodes with it.
-THAI_LABELS = frozenset(
-    {
-        "windows-874",
-        "x-windows-874",
-        "tis-620",
-        "tis620",
-        "iso-8859-11",
-        "iso8859-11",
-        "iso_8859-11",
-        "cp874",
-        "dos-874",
-        "x-tis-620",
-    }
-)
-#: Labels servers send by default whatever the page holds (Apache's AddDefaultCharset) and that
-#: decode any byte string, so a strict decode cannot catch the lie: they come after the sniffing.
-WEAK_HEADER_CODECS = frozenset({"latin-1", "iso8859-1", "cp1252"})
-#: Python codecs that are no web charset; utf-7 is banned from the web (WHATWG, XSS).
-NON_WEB_CODECS = frozenset(
-    {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined", "utf-7", "mbcs", "oem"}
-)
-#: The interface fixes 4 KB (the HTML spec's prescan reads 1024 bytes; Thai CMSs put long
-#: <head>s first, and the cost of 4 KB is nil).
-META_SNIFF_BYTES = 4096
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.IGNORECASE)
-# <meta charset=x> and <meta http-equiv=Content-Type content="text/html; charset=x">, and the
-# XML declaration of RSS feeds and sitemaps.
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:+-]+)"""
-    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:+-]+)""",
-    re.IGNORECASE,
-)
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16-LE: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
-
-
-def _codec_name(label: str | bytes | None) -> str | None:
-    """Python codec name for a charset label, or None if it is no usable web text encoding."""
-    if label is None:
-        return None
-    if isinstance(label, bytes):
-        label = label.decode("ascii", "replace")
-    label = label.strip().strip("\"'").lower()
-    if not label:
-        return None
-    if label in THAI_LABELS:
-        return "cp874"
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError, TypeError):
-        return None
-    name = info.name
-    if not getattr(info, "_is_text_encoding", True) or name in NON_WEB_CODECS:
-        return None
-    return name
-
-
-def _decode_strict(body: bytes, codec: str) -> str | None:
-    try:
-        return body.decode(codec)
-    except (UnicodeError, LookupError, ValueError):
-        return None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:META_SNIFF_BYTES])
-    if not match:
-        return None
-    codec = _codec_name(match.group(1) or match.group(2))
-    if codec is not None and codec.startswith(("utf-16", "utf-32")):
-        # Bytes that spell an ASCII <meta> are not UTF-16; the HTML spec reads this as UTF-8.
-        return "utf-8"
-    return codec
-
-
-def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """Decode an HTML/text body; return ``(text, codec name)``. Never raises.
-
-    Order: HTTP header charset, BOM, ``<meta charset>`` / ``<meta http-equiv>`` / XML
-    declaration in the first 4 KB, strict UTF-8, cp874 (with replacement). A declared charset
-    that fails to decode strictly is a wrong declaration and falls through to the next rule.
-    A header charset of Latin-1/windows-1252 is weak (it never fails to decode): it is tried
-    only after the BOM, the meta and strict UTF-8. A leading BOM never reaches the text.
-
-    >>> decode_body("คุณธรรม".encode("cp874"), "text/html; charset=utf-8")
-    ('คุณธรรม', 'cp874')
-    >>> decode_body(b'<meta charset="tis-620">' + "ไทย".encode("tis-620"), None)[1]
-    'cp874'
-    """
-    header_codec = None
-    if content_type:
-        match = _CHARSET_PARAM.search(content_type)
-        if match:
-            header_codec = _codec_name(match.group(1))
-    weak_header = header_codec in WEAK_HEADER_CODECS
-
-    def found(text: str, codec: str) -> tuple[str, str]:
-        return text.removeprefix("\ufeff"), codec
-
-    if header_codec and not weak_header:
-        text = _decode_strict(body, header_codec)
-        if text is not None:
-            return found(text, header_codec)
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            text = _decode_strict(body[len(bom) :], codec)
-            if text is not None:
-                return found(text, codec)
-    meta_codec = _meta_charset(body)
-    if meta_codec:
-        text = _decode_strict(body, meta_codec)
-        if text is not None:
-            return found(text, meta_codec)
-    text = _decode_strict(body, "utf-8")
-    if text is not None:
-        return found(text, "utf-8")
-    if header_codec and weak_header:
-        text = _decode_strict(body, header_codec)
-        if text is not None:
-            return found(text, header_codec)
-    return found(body.decode("cp874", errors="replace"), "cp874")
-
-
-# --- Errors ------------------------------------------------------------------------------
-
-
-class _FetchFailure(FetchError):
-    """Common shape of the fetch errors: the requested URL, a reason code, a detail."""
-
-    reason = "fetch"
-
-    def __init__(self, url: str, detail: str = "") -> None:
-        self.url = url
-        self.detail = detail
-        message = f"{self.reason}: {url}"
-        super().__init__(f"{message} ({detail})" if detail else message)
-
-
-class RobotsDisallowed(_FetchFailure):
-    """robots.txt forbids this URL to our user agent (or the host forbids robots.txt itself)."""
-
-    reason = "robots"
-
-
-class TooManyRedirects(_FetchFailure):
-    """More redirects than max_redirects, or a redirect back to a URL already visited."""
-
-    reason = "redirects"
-
-
-class BodyTooLarge(_FetchFailure):
-    """The body is larger than max_body_bytes (declared or streamed)."""
-
-    reason = "too_large"
-
-
-class FetchTimeout(_FetchFailure):
-    """The server did not answer in time, on every attempt."""
-
-    reason = "timeout"
-
-
-class ConnectionFailed(_FetchFailure):
-    """No response: connection refused or reset, DNS or TLS failure, closed before answering."""
-
-    reason = "connection"
-
-
-class TruncatedBody(_FetchFailure):
-    """The connection ended before Content-Length bytes arrived, on every attempt."""
-
-    reason = "truncated"
-
-
-class InvalidUrl(_FetchFailure):
-    """The URL is not an absolute http(s) URL."""
-
-    reason = "invalid_url"
-
-
-class HttpStatusError(_FetchFailure):
-    """The server answered 4xx/5xx (after the retries, for the retryable ones)."""
-
-    def __init__(self, url: str, status: int, detail: str = "", page: Page | None = None) -> None:
-        self.status = status
-        self.reason = f"http_{status}"
-        #: The error response (body up to max_body_bytes), kept for provenance.
-        self.page = page
-        super().__init__(url, detail)
-
 
 _RETRYABLE_ERRORS = (FetchTimeout, ConnectionFailed, TruncatedBody)
 
@@ -598,7 +407,7 @@ class Fetcher:
                 response = await self._request(url, url, target, {}, ROBOTS_MAX_BYTES, cut=True)
             except HttpStatusError as exc:
                 return _Robots(None, False, f"robots.txt answered {exc.status}: disallow all")
-            except _FetchFailure as exc:
+            except FetchFailure as exc:
                 return _Robots(None, True, f"robots.txt unreachable ({exc.reason}): allow all")
             location = response.headers.get("location")
             if response.status in REDIRECT_STATUSES and location:
@@ -639,7 +448,7 @@ class Fetcher:
         retry = 0
         while True:
             response: _Response | None = None
-            error: _FetchFailure
+            error: FetchFailure
             async with host.semaphore:
                 # Wait for the host's turn without holding a global slot other hosts could use.
                 await self._wait_turn(host)
@@ -741,7 +550,7 @@ class Fetcher:
     def _page(requested: str, response: _Response) -> Page:
         content_type = response.headers.get("content-type")
         encoding = None
-        if response.body and (content_type is None or any(t in content_type for t in _TEXT_TYPES)):
+        if response.body and (content_type is None or any(t in content_type for t in TEXT_TYPES)):
             encoding = decode_body(response.body, content_type)[1]
         return Page(
             url=requested,

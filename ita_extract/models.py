@@ -2,7 +2,11 @@
 
     Page (fetch) → Article (parse) → DocumentRecord (extract) → rows (store)
 
-Every offset refers to ``Article.text``, the cleaned text (see ``ita_extract.thai.text``).
+**The offset contract** (stated here only): every offset — ``Evidence.start``/``end``,
+every span the extractor works with — is a character index into ``Article.text``, the
+cleaned text (``thai.text.clean_text``), which is what ``documents_text`` stores; never into
+the raw input. ``CleanText.to_source`` maps a cleaned span back to the raw text when
+that is wanted.
 ``DocumentRecord`` serialises to the JSON shape of ``gold/GUIDELINES.md``; it adds fields
 (evidence, tier_derived) but never drops or renames the guideline's.
 """
@@ -10,9 +14,11 @@ Every offset refers to ``Article.text``, the cleaned text (see ``ita_extract.tha
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from ita_extract.errors import ItaError
 
 Assessment = Literal["ITA", "MORAL_ORG"]
 Metric = Literal[
@@ -130,16 +136,56 @@ class DocumentRecord(BaseModel):
     warnings: list[str] = []
 
 
+Stage = Literal["read", "fetch", "parse", "extract", "store", "validate"]
+#: Longest failure message kept (a traceback-sized message says nothing more).
+FAILURE_MESSAGE_MAX = 500
+
+
 class Failure(BaseModel):
-    """An input that did not make it through a stage, and why."""
+    """An input that did not make it through a stage, and why: one vocabulary for every runner.
+
+    ``stage`` is where it failed:
+
+    - ``read``: the input file could not be read (too large, empty, a duplicate document id)
+    - ``fetch``: no usable response (robots.txt, HTTP status, timeout, soft 404...)
+    - ``parse``: bytes → Article failed (binary, not Thai, no article text; an unreadable listing)
+    - ``extract``: Article → DocumentRecord failed
+    - ``store``: the database refused the document
+    - ``validate``: gold or predictions do not validate
+
+    ``error`` is the reason code: an ``ItaError``'s ``reason`` attribute when it has one
+    (``robots``, ``http_404``, ``soft_404``, ``timeout``...), else its class name
+    (``EmptyInput``, ``NotThaiInput``, ``InputTooLarge``...); any other exception is a bug,
+    ``<stage>_error`` (``parse_error``, ``extract_error``, ``store_error``), with the
+    exception's type at the head of the message. Build it with :meth:`from_exception`.
+    """
 
     doc: str | None = None
     source: str
-    stage: Literal["read", "fetch", "parse", "extract", "store", "validate"]
+    stage: Stage
     error: str
     message: str
 
+    @classmethod
+    def from_exception(cls, stage: Stage, exc: BaseException, *, doc: str | None, source: str) -> Failure:
+        """The failure row of ``exc`` at ``stage``.
 
-def document_json_schema() -> dict:
+        >>> from ita_extract.errors import EmptyInput
+        >>> f = Failure.from_exception("read", EmptyInput("a.txt: empty"), doc="a", source="a.txt")
+        >>> f.stage, f.error, f.message
+        ('read', 'EmptyInput', 'a.txt: empty')
+        >>> Failure.from_exception("extract", ZeroDivisionError("bug"), doc="a", source="a.txt").error
+        'extract_error'
+        """
+        if isinstance(exc, ItaError):
+            reason = str(getattr(exc, "reason", "") or type(exc).__name__)
+            message = str(exc) or repr(exc)
+        else:
+            reason = f"{stage}_error"
+            message = f"{type(exc).__name__}: {exc}"
+        return cls(doc=doc, source=source, stage=stage, error=reason, message=message[:FAILURE_MESSAGE_MAX])
+
+
+def document_json_schema() -> dict[str, Any]:
     """JSON Schema of one JSONL line (predictions and gold share it)."""
     return DocumentRecord.model_json_schema()

@@ -16,7 +16,8 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from ita_extract.errors import BinaryInput, EmptyInput, InputTooLarge, NotThaiInput
+from ita_extract.decode import THAI_CHAR, decode_text
+from ita_extract.errors import EmptyInput, InputTooLarge, NotThaiInput
 from ita_extract.models import Article
 from ita_extract.thai.dates import find_dates
 from ita_extract.thai.text import clean_text
@@ -37,12 +38,8 @@ MENU_SCAN = 80
 HEADLINE_MAX = 150
 # A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
 DATE_LINE_MAX = 60
-BASE_HREF = re.compile(rb"<base\s+href=[\"']([^\"']+)[\"']", re.I)
 # "หน้าแรก > ข่าวประชาสัมพันธ์ > ...": a breadcrumb trail, not a headline.
 BREADCRUMB = re.compile(r"^(?:หน้าแรก|หน้าหลัก|Home)\s?[>»/|]|\s[>»]\s")
-THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
-# Control characters other than tab/newline/CR: a few make text binary.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,37 +64,6 @@ def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, 
     if not data.strip():
         raise EmptyInput(f"{path}: empty")
     return data, hashlib.sha256(data).hexdigest()
-
-
-def decode_text(data: bytes, source: str, warnings: list[str] | None = None) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620).
-
-    A UTF-8 file cut inside its last character (a truncated download) keeps its text,
-    with a warning, rather than being misread as cp874."""
-    if b"\x00" in data[:4096]:
-        raise BinaryInput(f"{source}: binary data (NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
-            text = data[: e.start].decode("utf-8-sig")
-            if warnings is not None:
-                warnings.append(f"truncated input: the last {len(data) - e.start} byte(s) are an incomplete UTF-8 character")
-        else:
-            try:
-                text = data.decode("cp874")
-                if warnings is not None:
-                    warnings.append("decoded as cp874 (TIS-620/windows-874), not UTF-8")
-            except UnicodeDecodeError as e2:
-                raise BinaryInput(f"{source}: neither UTF-8 nor cp874 text ({e2.reason})") from None
-    sample = text[:20000]
-    if len(CONTROL.findall(sample)) > max(3, len(sample) // 200):
-        raise BinaryInput(f"{source}: binary data (control characters), not text")
-    if not text.strip():
-        raise EmptyInput(f"{source}: empty")
-    if not THAI_CHAR.search(text):
-        raise NotThaiInput(f"{source}: no Thai text")
-    return text
 
 
 def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha256: str | None = None,
@@ -231,20 +197,21 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
     """An article from an HTML page: the selectors of a known site when the page says where
     it comes from (its canonical URL or ``<base href>``), else generic main-text extraction.
     The parts are then read like scraped text, so a date line the selectors miss, above or
-    below the article, is still found."""
-    from ita_extract.sources import source_for_url
-    from ita_extract.sources.html import extract_page
+    below the article, is still found. The page is decoded and parsed once."""
+    # lazy: bs4/lxml and the site definitions (pydantic models) cost ~0.25 s to import and
+    # only HTML inputs need them; a text-only run never loads them
+    from ita_extract.definition import source_for_url
+    from ita_extract.html import base_href, canonical_url, parse_page, read_html
 
     where = source_path or url or doc
-    parts = extract_page(data, url=url, content_type=content_type, source=None)
-    page_url = parts.url or url or _base_href(data)
+    page = read_html(data, content_type)
+    page_url = canonical_url(page.soup, url) or url or base_href(page.soup, None)
     source = source_for_url(page_url) if page_url else None
-    if source is not None:
-        parts = extract_page(data, url=page_url, content_type=content_type, source=source)
+    parts = parse_page(page, url=page_url if source is not None else url, content_type=content_type, source=source)
     body = parts.body_text
-    page = _PageLines(data, content_type)
+    lines = [ln.strip() for ln in parts.whole_text.split("\n")]
     if not body.strip():
-        body = "\n".join(page.lines)  # the extractor found no main text: read it all
+        body = "\n".join(lines)  # the extractor found no main text: read it all
     if not body.strip():
         raise EmptyInput(f"{where}: no article text in the page")
     if not THAI_CHAR.search(body):
@@ -252,24 +219,11 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
     # headline, the page's date line, then the body, read like scraped text: the header rules
     # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
     if source is None:
-        body = _drop_trailing_furniture(page.lines, body)
-    date_line = parts.date_text or _date_line_around(page.lines, body)
+        body = _drop_trailing_furniture(lines, body)
+    date_line = parts.date_text or _date_line_around(lines, body)
     header = "\n".join(x for x in (parts.title, date_line) if x)
     article = parse_text(header + "\n\n" + body, doc=doc, source_path=source_path, source_sha256=source_sha256)
     return article.model_copy(update={"url": page_url, "source_format": "html"})
-
-
-class _PageLines:
-    """The whole page's visible text, stripped lines, read once and only when asked for."""
-
-    def __init__(self, data: bytes, content_type: str | None):
-        self._data, self._content_type = data, content_type
-
-    @functools.cached_property
-    def lines(self) -> list[str]:
-        from ita_extract.sources.html import page_text
-
-        return [ln.strip() for ln in page_text(self._data, self._content_type).split("\n")]
 
 
 def _drop_trailing_furniture(lines: list[str], body: str) -> str:
@@ -308,14 +262,14 @@ def _date_line_around(lines: list[str], body: str) -> str | None:
     return None
 
 
-def _base_href(data: bytes) -> str | None:
-    m = BASE_HREF.search(data[:8192])
-    return m.group(1).decode("ascii", "ignore") if m else None
-
-
 def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
     """Read and parse one input file; the document id is the file stem."""
     data, digest = read_input(path, max_bytes=max_bytes)
+    return parse_bytes(data, path, digest)
+
+
+def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
+    """Parse the bytes of input file ``path`` (HTML by its suffix, else text)."""
     if path.suffix.lower() in (".html", ".htm"):
         return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
     warnings: list[str] = []

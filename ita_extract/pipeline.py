@@ -1,7 +1,8 @@
-"""The runner: input files → parse → extract → store / JSONL, one failure row per bad input.
+"""The files runner (``ita extract``): input files → read → parse → extract → store / JSONL.
 
-Library stages raise; this runner is where a failed input becomes a ``Failure`` and the
-run goes on.
+Library stages raise; this runner is where a failed input becomes a ``Failure`` (the one
+vocabulary of ``models.Failure``) and the run goes on. The crawl and corpus runners in
+``sources/`` share ``extract_article`` and ``store.recorded_run`` with it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from ita_extract import store
 from ita_extract.errors import InputError
 from ita_extract.extract import extract_document
-from ita_extract.models import Article, DocumentRecord, Failure
-from ita_extract.parse import MAX_INPUT_BYTES, parse_file
+from ita_extract.models import Article, DocumentRecord, Failure, Stage
+from ita_extract.parse import MAX_INPUT_BYTES, parse_bytes, parse_file, read_input
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -60,10 +62,6 @@ def extract_paths(paths: list[Path]) -> list[DocumentRecord]:
     return records
 
 
-def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
-    return Failure(doc=path.stem, source=str(path), stage=stage, error=type(exc).__name__, message=str(exc) or repr(exc))
-
-
 def run_extract(
     paths: list[Path],
     *,
@@ -74,23 +72,49 @@ def run_extract(
     on_failure: Callable[[Failure], None] | None = None,
     command_args: dict | None = None,
 ) -> RunSummary:
-    """Run parse → extract → store over every input; failures are recorded, never raised."""
+    """Run read → parse → extract → store over every input; failures are recorded, never raised.
+
+    Documents are stored ``store.COMMIT_EVERY`` to a transaction, not one each."""
     files = list(iter_input_files(paths))
     summary = RunSummary()
-    db = None
-    if db_path is not None:
-        from ita_extract import store
+    if db_path is None:
+        _run_files(files, summary, None, None, jsonl, max_bytes, on_progress, on_failure)
+        return summary
+    db = store.open_db(db_path)
+    try:
+        with store.recorded_run(db, command="extract", args=command_args or {}) as run:
+            summary.run_id = run.id
+            batch = store.Batch(db)
+            digests = _run_files(files, summary, db, batch, jsonl, max_bytes, on_progress, on_failure)
+            db.execute("UPDATE runs SET inputs_sha256 = ? WHERE id = ?", [store.hash_inputs(digests), run.id])
+            batch.close()
+            run.documents, run.failures = summary.documents, len(summary.failures)
+            run.status = "failed" if summary.failures else "ok"
+    finally:
+        db.close()
+    return summary
 
-        db = store.open_db(db_path)
-        summary.run_id = store.start_run(db, command="extract", args=command_args or {})
+
+def _run_files(files: list[Path], summary: RunSummary, db: Any, batch: store.Batch | None, jsonl: IO[str] | None,
+               max_bytes: int, on_progress: Callable[[Path], None] | None,
+               on_failure: Callable[[Failure], None] | None) -> list[str]:
+    """The loop of :func:`run_extract`; returns the inputs' sha256s."""
     digests = []
     seen: dict[str, Path] = {}
     for path in files:
         try:
             article, record = _run_stages(path, seen, db, summary.run_id, max_bytes)
         except StageFailed as failed:
-            _record_failure(summary, db, _failure(path, failed.stage, failed.__cause__), on_failure)
+            assert failed.__cause__ is not None
+            failure = Failure.from_exception(failed.stage, failed.__cause__, doc=path.stem, source=str(path))
+            summary.failures.append(failure)
+            if db is not None:
+                store.save_failure(db, failure, summary.run_id)
+            if on_failure is not None:
+                on_failure(failure)
         else:
+            if batch is not None:
+                batch.saved()
             if article.source_sha256:
                 digests.append(article.source_sha256)
             if jsonl is not None:
@@ -101,55 +125,38 @@ def run_extract(
             summary.officials += len(record.officials)
         if on_progress is not None:
             on_progress(path)
-    if db is not None:
-        from ita_extract import store
-
-        db.execute("UPDATE runs SET inputs_sha256 = ? WHERE id = ?", [store.hash_inputs(digests), summary.run_id])
-        store.finish_run(db, summary.run_id, status="failed" if summary.failures else "ok",
-                         documents=summary.documents, failures=len(summary.failures))
-        db.conn.commit()
-        db.close()
-    return summary
+    return digests
 
 
 class StageFailed(Exception):
     """An input failed at ``stage``; the cause is the exception chained to it."""
 
-    def __init__(self, stage: str):
+    def __init__(self, stage: Stage):
         super().__init__(stage)
-        self.stage = stage
+        self.stage: Stage = stage
 
 
-def _run_stages(path: Path, seen: dict[str, Path], db, run_id: int | None, max_bytes: int) -> tuple[Article, DocumentRecord]:
+def _run_stages(path: Path, seen: dict[str, Path], db: Any, run_id: int | None,
+                max_bytes: int) -> tuple[Article, DocumentRecord]:
     """read → parse → extract → store for one file; raises StageFailed naming the stage."""
-    stage = "read"
+    stage: Stage = "read"
     try:
         if path.stem in seen:
             # the document id is the file stem: a second file with the same stem would
             # silently replace the first in the database
             raise InputError(f"{path}: document id {path.stem!r} is already taken by {seen[path.stem]}")
         seen[path.stem] = path
-        article = parse_file(path, max_bytes=max_bytes)
+        data, digest = read_input(path, max_bytes=max_bytes)
+        stage = "parse"
+        article = parse_bytes(data, path, digest)
         stage = "extract"
         record = extract_article(article)
         if db is not None:
-            from ita_extract import store
-
             stage = "store"
             store.save_document(db, article, record, run_id)
     except Exception as exc:  # noqa: BLE001 - one bad input is one failure row; the run goes on
         raise StageFailed(stage) from exc
     return article, record
-
-
-def _record_failure(summary: RunSummary, db, failure: Failure, on_failure) -> None:
-    summary.failures.append(failure)
-    if db is not None:
-        from ita_extract import store
-
-        store.save_failure(db, failure, summary.run_id)
-    if on_failure is not None:
-        on_failure(failure)
 
 
 def record_json(record: DocumentRecord) -> str:

@@ -22,14 +22,16 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from ita_extract import __version__
-from ita_extract.errors import ItaError
+from ita_extract.errors import StoreError
 from ita_extract.models import (
     Aggregate,
     Article,
@@ -198,7 +200,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA foreign_keys = ON")
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise ItaError(
+        raise StoreError(
             f"{path}: schema version {version} is newer than this ita-extract "
             f"({__version__}) understands ({SCHEMA_VERSION})"
         )
@@ -264,6 +266,67 @@ def finish_run(
     )
     if cursor.rowcount != 1:
         raise KeyError(f"no run with id {run_id}")
+
+
+# Documents stored per transaction by the batch runners: one commit (one fsync in WAL mode)
+# per document cost ~2 s of the whole-corpus run; a killed run loses at most this many, and
+# a re-run redoes them.
+COMMIT_EVERY = 100
+
+
+class Batch:
+    """An open transaction committed every ``every`` documents (``saved``) and at ``close``;
+    ``save_document``'s own ``atomic`` is a savepoint inside it, so a document that fails to
+    store is undone alone."""
+
+    def __init__(self, db: sqlite_utils.Database, every: int = COMMIT_EVERY) -> None:
+        self.db, self.every, self.pending = db, every, 0
+        db.begin()
+
+    def saved(self) -> None:
+        self.pending += 1
+        if self.pending >= self.every:
+            self.db.commit()
+            self.db.begin()
+            self.pending = 0
+
+    def close(self) -> None:
+        self.db.commit()
+
+
+@dataclass
+class Run:
+    """One run being recorded (:func:`recorded_run`): the counts its ``runs`` row gets, and
+    the status it ends with when the block exits normally."""
+
+    id: int
+    documents: int = 0
+    failures: int = 0
+    status: str = "ok"
+
+
+@contextmanager
+def recorded_run(db: sqlite_utils.Database, *, command: str, args: dict) -> Iterator[Run]:
+    """The bookkeeping of one run, for every runner (``ita extract``, crawl, reparse, corpus).
+
+    Starts the ``runs`` row; whatever happens inside, finishes it with the block's counts
+    and status (``run.status`` when the block ends normally, ``interrupted`` on Ctrl-C,
+    else ``failed``), after rolling back a transaction left open by an error (its work is
+    redone by a re-run). The caller keeps ``run.documents``/``run.failures`` up to date.
+    """
+    run = Run(start_run(db, command=command, args=args))
+    status, ended = "failed", False
+    try:
+        yield run
+        status, ended = run.status, True
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if db.conn.in_transaction and not ended:
+            db.conn.rollback()
+        finish_run(db, run.id, status=status, documents=run.documents, failures=run.failures)
+        db.conn.commit()
 
 
 def save_document(

@@ -64,6 +64,17 @@ def snapshot(out: Path, corpus: Path | None) -> None:
     print(f"snapshot → {out}")
 
 
+def _portable(tables: dict) -> dict:
+    """Paths under the repository that snapshotted them, made relative to it: a snapshot taken
+    in one worktree compares with one taken in another."""
+    for rows in tables.values():
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, str) and "/gold/docs/" in value:
+                    row[key] = "gold/docs/" + value.split("/gold/docs/", 1)[1]
+    return tables
+
+
 def _split_failures(tables: dict) -> tuple[dict, list]:
     failures = tables.pop("failures", [])
     keys = sorted(str([f.get(k) for k in FAILURE_KEYS if k in f]) for f in failures)
@@ -83,8 +94,8 @@ def compare(before: Path, after: Path) -> int:
             print(f"{'same' if same else 'DIFFERENT'} {path.name} (byte for byte)")
             bad += not same
             continue
-        a, fa = _split_failures(json.loads(path.read_text()))
-        b, fb = _split_failures(json.loads(other.read_text()))
+        a, fa = _split_failures(_portable(json.loads(path.read_text())))
+        b, fb = _split_failures(_portable(json.loads(other.read_text())))
         for table in sorted(set(a) | set(b)):
             if table not in a or table not in b:
                 print(f"note {path.name}:{table} only {'after' if table in b else 'before'}")

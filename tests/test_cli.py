@@ -32,14 +32,25 @@ def _commands() -> list[str]:
     return [c.name or c.callback.__name__ for c in app.registered_commands]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("command", [None, *_commands()])
 def test_every_help_ends_with_an_example(command):
-    p = ita(*([command] if command else []), "--help")
-    assert p.returncode == 0, p.stderr
-    tail = p.stdout.strip().split("Example:")[-1]
-    assert "Example:" in p.stdout and "ita " in tail
+    """In-process (typer's CliRunner): --help loads no library module, so no subprocess."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [*([command] if command else []), "--help"], prog_name="ita")
+    assert result.exit_code == 0, result.output
+    tail = result.stdout.strip().split("Example:")[-1]
+    assert "Example:" in result.stdout and "ita " in tail
 
 
+@pytest.mark.slow
+def test_help_runs_as_a_command():
+    p = ita("--help")
+    assert p.returncode == 0 and "Example:" in p.stdout, p.stderr
+
+
+@pytest.mark.unit
 def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in _commands():

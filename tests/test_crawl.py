@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from ita_extract import store
+from ita_extract.errors import SoftNotFound
 from ita_extract.sources import CrawlLocked, SourceDefinitionError
 from ita_extract.sources import state as st
 from ita_extract.sources.crawl import crawl, fetch_and_parse, reparse
-from ita_extract.sources.html import SoftNotFound
 from tests.crawl_sites import (
     CDX_HEADER,
     PROVINCIAL_PAGES,

@@ -587,6 +587,7 @@ def test_measured_figures_feed_update_floors(tmp_path):
 # ---------------------------------------------------------------- report and runner
 
 
+@pytest.mark.extract
 def test_run_evaluation_from_a_predictions_file_and_from_an_extractor(tmp_path):
     gold_dir = gold_copy(tmp_path)
     gold = evaluate.load_gold(gold_dir)

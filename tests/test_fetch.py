@@ -173,7 +173,7 @@ def test_404_raises_http_status_not_retried(loopback: LoopbackSite) -> None:
 
 def test_soft_404_is_a_200_page_with_the_bare_title(loopback: LoopbackSite) -> None:
     """The fetcher does not judge content: the page comes back (status 200, kept for
-    provenance) and sources.html flags it by its bare title."""
+    provenance) and html.parse_page flags it by its bare title."""
     page = fetch(loopback.add("/news/contents/details/999999", soft_404_route()))
     text, _ = decode_body(page.body, page.headers.get("content-type"))
     assert page.status == 200

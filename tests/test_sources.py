@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from ita_extract import store
+from ita_extract.definition import load_definition
 from ita_extract.errors import ItaError
+from ita_extract.html import html_text, parse_page
 from ita_extract.models import Page
 from ita_extract.sources import (
     CorpusNotFound,
@@ -36,9 +38,7 @@ from ita_extract.sources.corpus import (
     iter_files,
 )
 from ita_extract.sources.crawl import crawl
-from ita_extract.sources.definition import load_definition
 from ita_extract.sources.discover import Endpoints, article_doc, parse_date, parse_discovery, seeds
-from ita_extract.sources.html import extract_page, html_text
 from tests.crawl_sites import MANIFEST, SITES, THAIGOV, cdx_rows, page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def test_a_new_province_is_a_new_file_not_new_code(tmp_path):
         encoding="utf-8",
     )
     yala = load_source(str(path))
-    parts = extract_page(page("provincial/lamphun_news_1234.html"), url="https://yala.go.th/news/1", source=yala)
+    parts = parse_page(page("provincial/lamphun_news_1234.html"), url="https://yala.go.th/news/1", source=yala)
     assert parts.title.startswith("จังหวัดลำพูน จัดประชุม ITA")
     assert "InfoComm" not in parts.body_text
 
@@ -173,9 +173,9 @@ def test_a_new_province_is_a_new_file_not_new_code(tmp_path):
 
 
 @pytest.mark.parametrize("e", ARTICLES, ids=[e["file"] for e in ARTICLES])
-def test_extract_page_finds_title_date_body_of_every_fixture(e):
+def test_parse_page_finds_title_date_body_of_every_fixture(e):
     source = load_source(FAMILY_SOURCE[e["family"]])
-    parts = extract_page(page(e["file"]), url="http://127.0.0.1:9" + e["path"], content_type=e["content_type"], source=source)
+    parts = parse_page(page(e["file"]), url="http://127.0.0.1:9" + e["path"], content_type=e["content_type"], source=source)
     assert not parts.is_soft_404 and parts.redirect_to is None
     assert norm(parts.title) == norm(e["title"])
     body = norm(parts.body_text)
@@ -190,7 +190,7 @@ def test_extract_page_finds_title_date_body_of_every_fixture(e):
 
 
 def test_thaigov_page_drops_menus_print_and_related_news():
-    parts = extract_page(page("thaigov/details_74823.html"), url=f"{THAIGOV}/news/contents/details/74823",
+    parts = parse_page(page("thaigov/details_74823.html"), url=f"{THAIGOV}/news/contents/details/74823",
                          source=load_source("thaigov"))
     for furniture in ("ข่าวกระทรวง", "แผนผังเว็บไซต์", "ข่าวที่เกี่ยวข้อง", "dateNow"):
         assert furniture not in parts.body_text
@@ -201,7 +201,7 @@ def test_thaigov_page_drops_menus_print_and_related_news():
 
 def test_links_are_resolved_against_base_href():
     # The page is served from a Wayback capture URL, its links are relative to <base href>.
-    parts = extract_page(page("thaigov/details_74823.html"),
+    parts = parse_page(page("thaigov/details_74823.html"),
                          url="http://127.0.0.1:9/web/2024id_/https://www.thaigov.go.th/news/contents/details/74823",
                          source=load_source("thaigov"))
     assert "http://www.thaigov.go.th/news/contents/index/21" in parts.links
@@ -214,7 +214,7 @@ def test_real_cp874_page_decodes_from_its_meta_charset():
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert b"windows-874" in raw
-    parts = extract_page(raw, url="http://127.0.0.1:9/ewt_news.php?nid=45259", content_type="text/html",
+    parts = parse_page(raw, url="http://127.0.0.1:9/ewt_news.php?nid=45259", content_type="text/html",
                          source=load_source("provincial"))
     assert parts.encoding == "cp874"
     assert "คุณธรรมและความโปร่งใส" in parts.body_text and "\ufffd" not in parts.body_text
@@ -222,41 +222,41 @@ def test_real_cp874_page_decodes_from_its_meta_charset():
 
 def test_wrong_declared_charset_falls_through_to_cp874():
     raw = page("provincial/ewt_news_57503_wrong_charset.html")
-    parts = extract_page(raw, url="http://127.0.0.1:9/ewt_news.php?nid=57503",
+    parts = parse_page(raw, url="http://127.0.0.1:9/ewt_news.php?nid=57503",
                          content_type="text/html; charset=utf-8", source=load_source("provincial"))
     assert parts.encoding == "cp874"
     assert parts.title.startswith("บขส. ผ่านการประเมินคุณธรรมและความโปร่งใส")
 
 
 def test_thaigov_soft_404_is_judged_by_its_bare_title():
-    parts = extract_page(page("thaigov/soft404.html"), url=f"{THAIGOV}/news/contents/details/99999999",
+    parts = parse_page(page("thaigov/soft404.html"), url=f"{THAIGOV}/news/contents/details/99999999",
                          source=load_source("thaigov"))
     assert parts.is_soft_404
-    generic = extract_page("<html><head><title>404 Not Found</title></head><body><p>The page is gone</p></body></html>")
+    generic = parse_page("<html><head><title>404 Not Found</title></head><body><p>The page is gone</p></body></html>")
     assert generic.is_soft_404
-    ok = extract_page(page("thaigov/details_74823.html"), source=load_source("thaigov"))
+    ok = parse_page(page("thaigov/details_74823.html"), source=load_source("thaigov"))
     assert not ok.is_soft_404
 
 
 def test_prd_javascript_stub_gives_its_target():
-    parts = extract_page(page("prd/ewt_news_5519.html"), url="https://www.prd.go.th/ewt_news.php?nid=5519",
+    parts = parse_page(page("prd/ewt_news_5519.html"), url="https://www.prd.go.th/ewt_news.php?nid=5519",
                          source=load_source("prd"))
     assert parts.redirect_to == "https://www.prd.go.th/th/content/category/detail/id/9/iid/178224"
     # The real 2018 home page has the same shape (main.php?filename=index_2015).
     real = (SITES / "prd" / "ewt_news_5519.html").read_text(encoding="utf-8").replace(
         "/th/content/category/detail/id/9/iid/178224", "main.php?filename=index_2015")
-    assert extract_page(real, url="http://www.prd.go.th/").redirect_to == "http://www.prd.go.th/main.php?filename=index_2015"
+    assert parse_page(real, url="http://www.prd.go.th/").redirect_to == "http://www.prd.go.th/main.php?filename=index_2015"
 
 
 def test_meta_refresh_stub_but_not_a_page_that_reloads_itself():
     stub = '<html><head><meta http-equiv="refresh" content="0; url=/news/2"></head><body></body></html>'
-    assert extract_page(stub, url="http://a.go.th/news/1").redirect_to == "http://a.go.th/news/2"
+    assert parse_page(stub, url="http://a.go.th/news/1").redirect_to == "http://a.go.th/news/2"
     reloading = ('<html><head><meta http-equiv="Refresh" content="300"><title>ข่าว</title></head>'
                  "<body><p>" + "ข้อความข่าว " * 100 + "</p></body></html>")
-    assert extract_page(reloading, url="http://a.go.th/news/1").redirect_to is None
+    assert parse_page(reloading, url="http://a.go.th/news/1").redirect_to is None
     # A long page whose script sets location on a click is not a stub.
     long_page = ("<html><body><p>" + "ข่าว ITA " * 200 + "</p><script>function go(){window.location.href='/x'}</script></body></html>")
-    assert extract_page(long_page, url="http://a.go.th/n").redirect_to is None
+    assert parse_page(long_page, url="http://a.go.th/n").redirect_to is None
 
 
 def test_html_text_keeps_inline_tags_on_one_line():
@@ -286,7 +286,7 @@ def test_fallback_extractor_is_evaluated_on_pages_with_known_text(capsys):
     with a known article; floors pinned from the measured figures."""
     rows = []
     for e in ARTICLES:
-        parts = extract_page(page(e["file"]), url="http://127.0.0.1:9" + e["path"], content_type=e["content_type"])
+        parts = parse_page(page(e["file"]), url="http://127.0.0.1:9" + e["path"], content_type=e["content_type"])
         recall, precision = _leak(parts.body_text, e["body"], [e["title"], e.get("date") or ""])
         rows.append((e["file"], recall, precision))
     with capsys.disabled():
@@ -514,6 +514,7 @@ def test_corpus_doc_ids():
     assert doc.startswith("thaigov-corpus-") and len(doc) == len("thaigov-corpus-") + 16
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_corpus_source_builds_the_dataset(tmp_path):
     definition = load_source("thaigov-corpus")
     db_path = tmp_path / "ita.db"
@@ -536,13 +537,13 @@ def test_corpus_source_builds_the_dataset(tmp_path):
     assert late.articles == 1
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_run_goes_on(tmp_path, monkeypatch):
     """Library raises, the runner records: any exception for one file (not only InputError)
     is that file's failure row."""
-    import ita_extract.parse
-    import ita_extract.pipeline
+    import ita_extract.sources.corpus as corpus
 
-    parse_text, extract_article = ita_extract.parse.parse_text, ita_extract.pipeline.extract_article
+    parse_text, extract_article = corpus.parse_text, corpus.extract_article
 
     def parse_breaks_on_88046(raw: str, **kwargs):
         if kwargs["doc"] == "thaigov-88046":
@@ -554,8 +555,8 @@ def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_r
             raise ZeroDivisionError("an extractor bug")
         return extract_article(article)
 
-    monkeypatch.setattr(ita_extract.parse, "parse_text", parse_breaks_on_88046)
-    monkeypatch.setattr(ita_extract.pipeline, "extract_article", extract_breaks_on_82875)
+    monkeypatch.setattr(corpus, "parse_text", parse_breaks_on_88046)
+    monkeypatch.setattr(corpus, "extract_article", extract_breaks_on_82875)
     db_path = tmp_path / "ita.db"
     stats = crawl_corpus(load_source("thaigov-corpus"), db_path=db_path, base_url=str(CORPUS), progress=False,
                          workers=0)  # in this process: the patches apply
@@ -567,6 +568,7 @@ def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_r
     assert db.execute("SELECT status, documents, failures FROM runs").fetchall() == [("ok", 3, 2)]
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_a_missing_corpus_directory_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
     missing = tmp_path / "no-corpus-here"
@@ -594,6 +596,7 @@ def _corpus_pipeline(root: Path, corpus_dir: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # crawls the corpus sample: extraction and SQLite
 def test_corpus_dir_default_is_relative_to_the_repository_only_when_there_is_one(tmp_path, monkeypatch):
     monkeypatch.delenv("ITA_CORPUS_DIR", raising=False)
     # The shipped file in this checkout: relative to the repository (named, never read here).

@@ -24,18 +24,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import re
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ita_extract.models import Failure
-from ita_extract.sources.definition import SourceDefinition, SourceDefinitionError
+from ita_extract import store
+from ita_extract.decode import decode_utf8_first
+from ita_extract.definition import SourceDefinition
+from ita_extract.errors import CorpusNotFound
+from ita_extract.models import Article, DocumentRecord, Failure
+from ita_extract.parse import parse_text
+from ita_extract.pipeline import extract_article
+from ita_extract.sources.runs import CrawlStats, recorded_run
+from ita_extract.thai.dates import in_window
 
 __all__ = [
     "RELEVANCE_WORDS",
@@ -51,9 +62,6 @@ __all__ = [
 
 RELEVANCE_WORDS = ("ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม")
 _NEEDLES = tuple(w.encode("utf-8") for w in RELEVANCE_WORDS)
-# Documents stored per transaction: one commit (one fsync in WAL mode) per document cost
-# ~2 s of the whole-corpus run; a killed run loses at most this many, and redoes them.
-COMMIT_EVERY = 100
 # Extraction processes at most (the main process scans and stores, so one worker already
 # doubles throughput on two cores), and files handed to them ahead of the results.
 MAX_WORKERS = 4
@@ -65,10 +73,6 @@ DOC_PREFIX = "thaigov-"
 FALLBACK_PREFIX = "thaigov-corpus-"
 # What marks the directory above ``pipelines/`` as the repository (not an installed package).
 REPO_MARKER = "pyproject.toml"
-
-
-class CorpusNotFound(SourceDefinitionError):
-    """The corpus directory is not configured or does not exist."""
 
 
 def is_relevant(raw: bytes, needles: Iterable[bytes] = _NEEDLES) -> bool:
@@ -125,15 +129,6 @@ def _folder_may_hold(parts: tuple[str, ...], since: dt.date) -> bool:
         return True
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from ita_extract.fetch import decode_body
-
-        return decode_body(raw, None)[0]
-
-
 def iter_corpus(
     root: Path | str, *, since: dt.date | None = None, needles: Iterable[bytes] = _NEEDLES
 ) -> Iterator[tuple[Path, str]]:
@@ -144,7 +139,7 @@ def iter_corpus(
             raw = f.read()
         for needle in needles:
             if needle in raw:
-                yield Path(path), _decode(raw)
+                yield Path(path), decode_utf8_first(raw)
                 break
 
 
@@ -203,36 +198,29 @@ class _Job:
     sha256: str
 
 
-def _work(job: _Job, since: dt.date | None, until: dt.date | None) -> tuple[str, Any, Any]:
-    """Parse and extract one file (in a worker process, or inline): ("ok", article,
-    record), ("skip", reason, None) or (stage, reason, message). Never raises: one bad
-    article is a failure row, never the end of a whole-corpus run. The reasons are a
-    crawl's: the InputError's name, else ``parse_error`` or ``extract_error``."""
-    from ita_extract.errors import InputError
-    from ita_extract.parse import parse_text
-    from ita_extract.pipeline import extract_article
+# What one file became: ("ok", article, record), ("skip", reason), or its failure row.
+Outcome = tuple[str, Article, DocumentRecord] | tuple[str, str] | Failure
 
+
+def _work(job: _Job, since: dt.date | None, until: dt.date | None) -> Outcome:
+    """Parse and extract one file (in a worker process, or inline). Never raises: one bad
+    article is a failure row (``Failure.from_exception``, the crawl's vocabulary), never
+    the end of a whole-corpus run."""
     try:
         article = parse_text(job.text, doc=job.doc, source_path=job.path, source_sha256=job.sha256)
-        published = article.published
-    except InputError as e:
-        return "parse", type(e).__name__, str(e)[:500]
     except Exception as e:
-        return "parse", "parse_error", f"{type(e).__name__}: {e}"[:500]
-    if published is not None and ((since and published < since) or (until and published > until)):
-        return "skip", "out_of_window", None
+        return Failure.from_exception("parse", e, doc=job.doc, source=job.path)
+    if not in_window(article.published, since, until):
+        return "skip", "out_of_window"
     try:
         record = extract_article(article)
     except Exception as e:
-        return "extract", "extract_error", f"{type(e).__name__}: {e}"[:500]
+        return Failure.from_exception("extract", e, doc=job.doc, source=job.path)
     return "ok", article, record
 
 
 def _warm_up() -> None:
     """Worker initializer: load the extractor's models while the main process scans."""
-    from ita_extract.parse import parse_text
-    from ita_extract.pipeline import extract_article
-
     try:
         extract_article(parse_text("การประเมิน ITA ได้ 95.00 คะแนน", doc="warm-up"))
     except Exception:
@@ -244,30 +232,25 @@ def default_workers() -> int:
     return max(0, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
 
 
-def _outcome(future: Any) -> tuple:
+def _outcome(future: Any, job: _Job) -> Outcome:
     """A worker's result. An error getting it (a result that cannot be pickled...) is the
     document's failure; a dead pool (BrokenProcessPool) ends the run: nothing more would run."""
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         return future.result()
     except BrokenProcessPool:
         raise
     except Exception as e:
-        return "extract", "worker_error", f"{type(e).__name__}: {e}"[:500]
+        failure = Failure.from_exception("extract", e, doc=job.doc, source=job.path)
+        return failure.model_copy(update={"error": "worker_error"})
 
 
-def _results(jobs: Iterator[_Job], workers: int, since, until) -> Iterator[tuple[_Job, tuple]]:
+def _results(jobs: Iterator[_Job], workers: int, since, until) -> Iterator[tuple[_Job, Outcome]]:
     """(job, outcome) in job order; with workers, extraction runs in other processes while
     this one keeps scanning (a bounded number of jobs in flight)."""
     if workers <= 0:
         for job in jobs:
             yield job, _work(job, since, until)
         return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
     # spawn: a fork of a process that runs threads (a caller's, a test server's) may deadlock.
     context = multiprocessing.get_context("spawn")
     in_flight: deque = deque()
@@ -276,10 +259,10 @@ def _results(jobs: Iterator[_Job], workers: int, since, until) -> Iterator[tuple
             in_flight.append((job, pool.submit(_work, job, since, until)))
             while in_flight and (in_flight[0][1].done() or len(in_flight) > MAX_IN_FLIGHT):
                 done_job, future = in_flight.popleft()
-                yield done_job, _outcome(future)
+                yield done_job, _outcome(future, done_job)
         while in_flight:
             done_job, future = in_flight.popleft()
-            yield done_job, _outcome(future)
+            yield done_job, _outcome(future, done_job)
 
 
 def crawl_corpus(
@@ -298,14 +281,12 @@ def crawl_corpus(
     The main process walks the directory, pre-filters the bytes and stores the results;
     ``workers`` processes (default: cores − 1; 0 = all in this process) parse and extract.
     Each document is stored with ``pipeline.extract_article`` then ``store.save_document``,
+    ``store.COMMIT_EVERY`` to a transaction,
     split across processes. Re-running replaces each document
     with the same content (the store saves by doc id). A file that fails to parse or
     extract is a failure row and the run goes on. Raises ``CorpusNotFound`` when there is
     no corpus directory, ``CrawlLocked`` when another crawl is writing to ``db_path``.
     """
-    from ita_extract import store
-    from ita_extract.sources.crawl import CrawlStats, recorded_run
-
     root = corpus_root(definition, base_url)
     workers = default_workers() if workers is None else workers
     started = time.monotonic()
@@ -326,33 +307,28 @@ def crawl_corpus(
             yield _Job(str(path), doc, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     last_report = started
-    pending = 0
     with (
         recorded_run(db_path, command="crawl", args=args, stats=stats, started=started) as (db, run_id),
         # Closed before the database: an error stops the worker pool first.
         closing(_results(jobs(), workers, since, until)) as results,
     ):
-        db.begin()
-        for job, (kind, first, second) in results:
-            if kind == "skip":
+        batch = store.Batch(db)
+        for _job, outcome in results:
+            if isinstance(outcome, Failure):
+                store.save_failure(db, outcome, run_id)
+                stats.count_failure(outcome.error)
+                continue
+            if outcome[0] == "skip":
                 stats.skipped += 1
                 continue
-            if kind != "ok":
-                failure = Failure(doc=job.doc, source=job.path, stage=kind, error=first, message=second)
-                store.save_failure(db, failure, run_id)
-                stats.count_failure(first)
-                continue
-            store.save_document(db, first, second, run_id)
+            _, article, record = outcome
+            store.save_document(db, article, record, run_id)
             stats.articles += 1
-            pending += 1
-            if pending >= COMMIT_EVERY:
-                db.commit()
-                db.begin()
-                pending = 0
+            batch.saved()
             if progress and time.monotonic() - last_report > 2:
                 last_report = time.monotonic()
                 print(f"crawl {definition.name}: {stats.articles} articles", file=sys.stderr)
-        db.commit()
+        batch.close()
     if progress:
         print(f"crawl {definition.name}: {stats.articles} articles, {stats.failed} failed, "
               f"{stats.skipped} skipped in {stats.seconds:.1f}s", file=sys.stderr)

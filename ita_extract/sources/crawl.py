@@ -12,7 +12,7 @@ concurrency, retries), and does every database write itself as each fetch comple
 SQLite sees one writer and each transition is one transaction:
 
     fetch ok      → response row + frontier ``fetched``               (one transaction)
-    article       → extract_page → build_article → extract (worker thread)
+    article       → html.parse_page → build_article → extract (worker thread)
                   → document + ``done``                                  (one transaction)
     discovery     → response row + new frontier rows + ``done``          (one transaction)
     fetch failed  → error response row (if any) + ``failed`` with reason (one transaction)
@@ -28,19 +28,24 @@ import datetime as dt
 import hashlib
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ita_extract.errors import FetchError, InputError
-from ita_extract.models import Article, Failure, Page
-from ita_extract.sources import load_source, source_for_url
+from ita_extract import store
+from ita_extract.definition import SourceDefinition, load_source, source_for_url
+from ita_extract.errors import EmptyInput, FetchError, SoftNotFound, SourceDefinitionError
+from ita_extract.fetch import Fetcher, FetchPolicy, fetch_page
+from ita_extract.html import PageParts, parse_page
+from ita_extract.models import Article, Failure, Page, Stage
+from ita_extract.parse import build_article
+from ita_extract.pipeline import extract_article
+from ita_extract.sources import corpus
 from ita_extract.sources import state as st
-from ita_extract.sources.definition import SourceDefinition, SourceDefinitionError
 from ita_extract.sources.discover import Endpoints, article_doc, article_match, parse_discovery, seeds
-from ita_extract.sources.html import PageParts, SoftNotFound, extract_page
+from ita_extract.sources.runs import CrawlStats, recorded_run
+from ita_extract.thai.dates import in_window
 
 __all__ = ["CrawlStats", "crawl", "fetch_and_parse", "reparse"]
 
@@ -55,50 +60,7 @@ MAX_STUB_HOPS = 3
 PROGRESS_EVERY = 2.0
 
 
-@dataclass
-class CrawlStats:
-    """What one run did. ``fetched``: responses received in this run (discovery pages
-    included); ``articles``: documents extracted and stored; ``skipped``: pages kept but not
-    extracted (not relevant, outside --since/--until, redirect stubs, 304 Not Modified);
-    ``failed``: URLs that failed this run, by reason in ``failures``."""
-
-    discovered: int = 0
-    fetched: int = 0
-    skipped: int = 0
-    failed: int = 0
-    articles: int = 0
-    seconds: float = 0.0
-    not_modified: int = 0
-    failures: dict[str, int] = field(default_factory=dict)
-
-    def count_failure(self, reason: str) -> None:
-        self.failed += 1
-        self.failures[reason] = self.failures.get(reason, 0) + 1
-
-
-def _pipeline() -> tuple[Any, Any]:
-    """``parse.build_article`` and ``pipeline.extract_article`` (imported late: they load
-    the extractor's models).
-
-    A crawl stores each document with ``extract_article`` then ``store.save_document``,
-    split in two so that extraction runs in a worker thread and the database is written by
-    the event loop's thread only.
-    """
-    from ita_extract.parse import build_article
-    from ita_extract.pipeline import extract_article
-
-    return build_article, extract_article
-
-
-def _store() -> Any:
-    from ita_extract import store
-
-    return store
-
-
 def _policy(source: SourceDefinition, policy: Any) -> Any:
-    from ita_extract.fetch import FetchPolicy
-
     if policy is not None:
         return policy
     p = source.politeness
@@ -160,29 +122,22 @@ class _Context:
     follow_stubs: bool = True
 
 
-def _fail(
-    ctx: _Context,
-    row: st.FrontierRow,
-    stage: str,
-    reason: str,
-    message: str,
-    *,
-    give_up: bool = False,
-    attempted: bool = False,
-) -> None:
+def _fail(ctx: _Context, row: st.FrontierRow, failure: Failure, *, give_up: bool = False,
+          attempted: bool = False) -> None:
+    """Record ``failure`` for ``row``: the frontier mark and the failures row, together."""
     with ctx.db.atomic():
-        st.mark(ctx.db, row.url, "failed", error=reason, attempted=attempted)
+        st.mark(ctx.db, row.url, "failed", error=failure.error, attempted=attempted)
         if give_up:
             ctx.db.execute(
                 "UPDATE crawl_frontier SET attempts = max(attempts, ?) WHERE url = ?",
                 [ctx.source.max_attempts, row.url],
             )
-        _store().save_failure(
-            ctx.db,
-            Failure(doc=row.doc, source=row.url, stage=stage, error=reason, message=message[:500]),
-            ctx.run_id,
-        )
-    ctx.stats.count_failure(reason)
+        store.save_failure(ctx.db, failure, ctx.run_id)
+    ctx.stats.count_failure(failure.error)
+
+
+def _failure(row: st.FrontierRow, stage: Stage, exc: BaseException) -> Failure:
+    return Failure.from_exception(stage, exc, doc=row.doc, source=row.url)
 
 
 @dataclass
@@ -191,9 +146,7 @@ class _Outcome:
 
     kind: str  # stub | soft_404 | not_relevant | out_of_window | failed | article
     parts: PageParts | None = None
-    stage: str = ""
-    reason: str = ""
-    message: str = ""
+    failure: Failure | None = None
     article: Article | None = None
     record: Any = None
 
@@ -203,9 +156,9 @@ def _analyse(source: SourceDefinition, row: st.FrontierRow, page: Page, since: d
     """Parse and extract one stored article response; touches no database (so it can run
     in a worker thread while the event loop keeps fetching)."""
     try:
-        parts = extract_page(page.body, url=page.final_url, content_type=_content_type(page), source=source)
+        parts = parse_page(page.body, url=page.final_url, content_type=_content_type(page), source=source)
     except Exception as e:  # a page the parser cannot read is a failed item, not a dead crawl
-        return _Outcome("failed", stage="parse", reason="parse_error", message=f"{type(e).__name__}: {e}")
+        return _Outcome("failed", failure=_failure(row, "parse", e))
     if parts.redirect_to:
         return _Outcome("stub", parts)
     if parts.is_soft_404:
@@ -213,8 +166,7 @@ def _analyse(source: SourceDefinition, row: st.FrontierRow, page: Page, since: d
     if not _relevant(source, (parts.title or "") + "\n" + parts.body_text):
         return _Outcome("not_relevant", parts)
     if not parts.body_text.strip():
-        return _Outcome("failed", stage="parse", reason="EmptyInput", message=f"{row.url}: no article text in the page")
-    build_article, extract_article = _pipeline()
+        return _Outcome("failed", failure=_failure(row, "parse", EmptyInput(f"{row.url}: no article text in the page")))
     doc = row.doc or article_doc(source, row.article_url or row.url)
     try:
         article = build_article(
@@ -227,17 +179,14 @@ def _analyse(source: SourceDefinition, row: st.FrontierRow, page: Page, since: d
             source_path=row.url,
             source_sha256=page.sha256,
         )
-    except InputError as e:
-        return _Outcome("failed", stage="parse", reason=type(e).__name__, message=str(e))
     except Exception as e:
-        return _Outcome("failed", stage="parse", reason="parse_error", message=f"{type(e).__name__}: {e}")
-    published = article.published
-    if published is not None and not ((since is None or published >= since) and (until is None or published <= until)):
+        return _Outcome("failed", failure=_failure(row, "parse", e))
+    if not in_window(article.published, since, until):
         return _Outcome("out_of_window", parts, article=article)
     try:
         record = extract_article(article)
     except Exception as e:
-        return _Outcome("failed", stage="extract", reason="extract_error", message=f"{type(e).__name__}: {e}")
+        return _Outcome("failed", failure=_failure(row, "extract", e))
     return _Outcome("article", parts, article=article, record=record)
 
 
@@ -245,7 +194,8 @@ def _apply(ctx: _Context, row: st.FrontierRow, outcome: _Outcome) -> None:
     """Write what ``_analyse`` decided: the document and the frontier mark, together."""
     source, db = ctx.source, ctx.db
     if outcome.kind == "failed":
-        _fail(ctx, row, outcome.stage, outcome.reason, outcome.message)
+        assert outcome.failure is not None
+        _fail(ctx, row, outcome.failure)
     elif outcome.kind == "stub":
         assert outcome.parts is not None
         _handle_stub(ctx, row, outcome.parts)
@@ -269,7 +219,7 @@ def _apply(ctx: _Context, row: st.FrontierRow, outcome: _Outcome) -> None:
                     unique_doc=False,
                 )
             # A capture never changes: its soft 404 is final. A live site may recover.
-            _fail(ctx, row, "fetch", "soft_404", f"{row.url}: the page says the article does not exist",
+            _fail(ctx, row, _failure(row, "fetch", SoftNotFound(row.url, f"{row.url}: the page says the article does not exist")),
                   give_up=ctx.ep.wayback is not None)
     elif outcome.kind in ("not_relevant", "out_of_window"):
         st.mark(db, row.url, "done", note=outcome.kind)
@@ -280,10 +230,10 @@ def _apply(ctx: _Context, row: st.FrontierRow, outcome: _Outcome) -> None:
             # The document and the done mark commit together: a kill between the two cannot
             # leave a stored document whose URL is still pending (or the reverse).
             with db.atomic():
-                _store().save_document(db, outcome.article, outcome.record, ctx.run_id)
+                store.save_document(db, outcome.article, outcome.record, ctx.run_id)
                 st.mark(db, row.url, "done", doc=outcome.article.doc, note="")
         except Exception as e:
-            _fail(ctx, row, "store", "store_error", f"{type(e).__name__}: {e}")
+            _fail(ctx, row, _failure(row, "store", e))
             return
         ctx.stats.articles += 1
 
@@ -324,7 +274,7 @@ def _handle_discovery(ctx: _Context, row: st.FrontierRow, page: Page, *, fresh: 
         with ctx.db.atomic():
             if fresh:
                 st.save_response(ctx.db, row.url, page, source=ctx.source.name)
-            _fail(ctx, row, "parse", "parse_error", f"{type(e).__name__}: {e}")
+            _fail(ctx, row, _failure(row, "parse", e))
         return
     with ctx.db.atomic():
         if fresh:
@@ -381,13 +331,12 @@ class _Crawler:
         """Record a fetch's result; returns the page when it is an article to analyse."""
         ctx, db = self.ctx, self.ctx.db
         if isinstance(result, FetchError):
-            reason = getattr(result, "reason", type(result).__name__)
             error_page = getattr(result, "page", None)
             with db.atomic():
                 # The error response is kept too (provenance); save_response counts the attempt.
                 if isinstance(error_page, Page):
                     st.save_response(db, row.url, error_page, source=ctx.source.name)
-                _fail(ctx, row, "fetch", reason, str(result), attempted=not isinstance(error_page, Page))
+                _fail(ctx, row, _failure(row, "fetch", result), attempted=not isinstance(error_page, Page))
             return None
         page = result
         fresh = row.status != "fetched"
@@ -407,10 +356,6 @@ class _Crawler:
         return None
 
     async def run(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from ita_extract.fetch import Fetcher
-
         ctx = self.ctx
         loop = asyncio.get_running_loop()
         window = max(1, self.policy.global_concurrency * WINDOW_FACTOR)
@@ -457,43 +402,6 @@ class _Crawler:
         self.progress.update(ctx.stats, ctx.db, force=True)
 
 
-@contextmanager
-def recorded_run(
-    db_path: Path | str, *, command: str, args: dict[str, Any], stats: CrawlStats, started: float
-) -> Iterator[tuple[Any, int]]:
-    """``(db, run_id)`` for one crawl or reparse of ``db_path``, under the database's crawl
-    lock (``state.exclusive``: a second run on the same file raises ``CrawlLocked``).
-
-    Whatever happens inside, the run row is finished (``ok``, ``interrupted`` on Ctrl-C,
-    else ``failed``), an open transaction is rolled back and the database is closed. Runs
-    left ``running`` by a killed crawl or reparse are marked ``interrupted`` (the lock proves
-    they are dead).
-    """
-    store = _store()
-    with st.exclusive(db_path, command):
-        db = store.open_db(db_path)
-        try:
-            st.ensure_schema(db)
-            db.execute(
-                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND command IN ('crawl', 'reparse')"
-            )
-            run_id = store.start_run(db, command=command, args={k: v for k, v in args.items() if v not in (None, False)})
-            status = "failed"
-            try:
-                yield db, run_id
-                status = "ok"
-            except KeyboardInterrupt:
-                status = "interrupted"
-                raise
-            finally:
-                if db.conn.in_transaction:  # an error mid-transaction: its work is redone by a re-run
-                    db.conn.rollback()
-                stats.seconds = time.monotonic() - started
-                store.finish_run(db, run_id, status=status, documents=stats.articles, failures=stats.failed)
-        finally:
-            db.close()
-
-
 def crawl(
     source: str,
     *,
@@ -519,9 +427,7 @@ def crawl(
     definition = load_source(source)
     started = time.monotonic()
     if definition.kind == "corpus":
-        from ita_extract.sources.corpus import crawl_corpus
-
-        return crawl_corpus(
+        return corpus.crawl_corpus(
             definition, db_path=Path(db_path), since=since, until=until, max_pages=max_pages,
             base_url=base_url, progress=progress,
         )
@@ -557,14 +463,11 @@ def fetch_and_parse(url: str, *, source: str | None = None, policy: Any = None) 
     URL's host, else generic extraction. JS/meta-refresh stubs are followed; a soft 404
     raises ``SoftNotFound``.
     """
-    from ita_extract.fetch import fetch_page
-
     definition = load_source(source) if source else source_for_url(url)
-    build_article, _ = _pipeline()
     current = url
     for _ in range(MAX_STUB_HOPS + 1):
         page = fetch_page(current, policy)
-        parts = extract_page(page.body, url=page.final_url, content_type=_content_type(page), source=definition)
+        parts = parse_page(page.body, url=page.final_url, content_type=_content_type(page), source=definition)
         if parts.redirect_to and parts.redirect_to != current:
             current = parts.redirect_to
             continue

@@ -21,8 +21,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
-from ita_extract.sources.definition import WAYBACK_BASE, SourceDefinition
+from lxml import etree
+
+from ita_extract.definition import WAYBACK_BASE, SourceDefinition
+from ita_extract.html import base_href, read_html
 from ita_extract.sources.state import FrontierItem, FrontierRow
+from ita_extract.thai.dates import ThaiDateError, in_window, parse_thai_date
 
 __all__ = ["Endpoints", "article_doc", "parse_date", "parse_discovery", "seeds"]
 
@@ -46,8 +50,6 @@ def parse_date(text: str | None) -> dt.date | None:
         return email.utils.parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         pass
-    from ita_extract.thai.dates import ThaiDateError, parse_thai_date
-
     try:
         mention = parse_thai_date(text)
     except ThaiDateError:
@@ -216,12 +218,6 @@ class Discovered:
     skipped: int = 0  # items outside --since/--until
 
 
-def _in_window(date: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:
-    if date is None:
-        return True
-    return (since is None or date >= since) and (until is None or date <= until)
-
-
 def parse_discovery(
     row: FrontierRow,
     body: bytes,
@@ -291,21 +287,13 @@ def _parse_cdx(row: FrontierRow, body: bytes, *, ep: Endpoints, since, until) ->
 
 
 def _parse_listing(row: FrontierRow, body: bytes, *, ep: Endpoints, content_type, final_url, since, until) -> Discovered:
-    from bs4 import BeautifulSoup
-
-    from ita_extract.fetch import decode_body
-
     index = int(row.meta.get("listing", 0))
     listings = ep.source.discover.listing
     if index >= len(listings):
         return Discovered([], [])
     listing = listings[index]
-    html, _ = decode_body(body, content_type)
-    soup = BeautifulSoup(html, "lxml")
-    base = final_url
-    base_tag = soup.find("base", href=True)
-    if base_tag is not None:
-        base = urljoin(final_url, str(base_tag["href"]).strip())
+    soup = read_html(body, content_type).soup
+    base = base_href(soup, final_url)
 
     found: list[tuple[str, dt.date | None, str | None]] = []
     if listing.item_selector:
@@ -334,7 +322,7 @@ def _parse_listing(row: FrontierRow, body: bytes, *, ep: Endpoints, content_type
         seen.add(item.url)
         if date is not None:
             dated_older.append(since is not None and date < since)
-        if not _in_window(date, since, until):
+        if not in_window(date, since, until):
             skipped += 1
             continue
         articles.append(item)
@@ -358,8 +346,6 @@ def _parse_listing(row: FrontierRow, body: bytes, *, ep: Endpoints, content_type
 
 
 def _parse_xml(row: FrontierRow, body: bytes, *, ep: Endpoints, since, until) -> Discovered:
-    from lxml import etree
-
     # No entities, no network: feeds and sitemaps are untrusted input.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     root = etree.fromstring(body.lstrip(), parser=parser)
@@ -402,7 +388,7 @@ def _parse_xml(row: FrontierRow, body: bytes, *, ep: Endpoints, since, until) ->
         item = _article_item(ep, ep.to_fetch(link.strip()), date=date, title=title)
         if item is None:
             continue
-        if not _in_window(date, since, until):
+        if not in_window(date, since, until):
             skipped += 1
             continue
         articles.append(item)

@@ -36,10 +36,11 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from ita_extract.errors import ItaError
+from ita_extract.errors import CrawlLocked
 from ita_extract.models import Page
 
 try:
@@ -90,10 +91,6 @@ DISCOVERY_KINDS = ("listing", "rss", "sitemap", "cdx")
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-class CrawlLocked(ItaError):
-    """Another crawl or reparse is writing to the same database."""
 
 
 def lock_path(db_path: Path | str) -> Path:
@@ -407,8 +404,7 @@ def export_warc(db: Any, path: str | Path) -> int:
 
     For interoperability (pywb, warcio tools); the SQLite rows stay the source of truth.
     """
-    from io import BytesIO
-
+    # lazy: warcio is needed only by ``export_warc``, never by a crawl
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 

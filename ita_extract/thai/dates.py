@@ -44,6 +44,7 @@ __all__ = [
     "find_years",
     "fiscal_year_bounds",
     "fiscal_year_of",
+    "in_window",
     "parse_thai_date",
     "safe_thai_strptime",
 ]
@@ -80,6 +81,20 @@ def fiscal_year_bounds(fy_be: int) -> tuple[_dt.date, _dt.date]:
         return _dt.date(ce - 1, 10, 1), _dt.date(ce, 9, 30)
     except (TypeError, ValueError, OverflowError) as e:
         raise ThaiDateError(f"no fiscal year {fy_be!r}") from e
+
+
+def in_window(d: _dt.date | None, since: _dt.date | None, until: _dt.date | None) -> bool:
+    """Whether ``d`` falls in the ``--since``/``--until`` window (both ends included; an
+    open end, or an unknown date, never excludes).
+
+    >>> in_window(_dt.date(2024, 1, 1), _dt.date(2024, 1, 1), None), in_window(None, _dt.date(2024, 1, 1), None)
+    (True, True)
+    >>> in_window(_dt.date(2024, 1, 2), None, _dt.date(2024, 1, 1))
+    False
+    """
+    if d is None:
+        return True
+    return (since is None or d >= since) and (until is None or d <= until)
 
 
 def fiscal_year_of(d: _dt.date) -> int:

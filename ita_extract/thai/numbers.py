@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from pythainlp.util import thaiword_to_num
 
+from .dates import find_dates
 from .text import thai_digits_to_arabic
 
 __all__ = ["NumberMention", "ThaiNumberError", "find_numbers", "parse_number"]
@@ -192,14 +193,12 @@ def _find_numbers(text: str, exclude_dates: bool) -> list[NumberMention]:
         percent, approx = _flags(s, a, b)
         if not (followed or percent):
             continue
-        v = _word_value(m.group())
-        if v is None:
+        word_value = _word_value(m.group())
+        if word_value is None:
             continue
-        out.append(NumberMention(v, a, b, text[a:b], percent, approx, True, True))
+        out.append(NumberMention(word_value, a, b, text[a:b], percent, approx, True, True))
     out.sort(key=lambda n: n.start)
     if exclude_dates and out:
-        from .dates import find_dates  # local: dates is heavier, and optional here
-
         spans = [(d.start, d.end) for d in find_dates(text)]
         out = [n for n in out if not any(n.start < e and n.end > b for b, e in spans)]
     return out

@@ -1,5 +1,8 @@
 """HTML page → its parts: title, date text, body text, links, soft 404, redirect stubs.
 
+The parse stage's HTML reader (``parse.parse_html`` for files, the crawl for fetched
+pages): :func:`read_html` decodes and parses a page once, :func:`parse_page` splits it.
+
 BeautifulSoup with the lxml parser; the selectors come from the source's pipeline file.
 For an unknown site (``source=None``) or when the selectors find no body, the main text
 is taken by trafilatura with ``favor_precision`` (a fallback that the tests evaluate
@@ -17,10 +20,12 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from ita_extract.errors import FetchError
-from ita_extract.sources.definition import SourceDefinition
+from ita_extract.decode import decode_body
+from ita_extract.definition import SourceDefinition
+from ita_extract.errors import SoftNotFound
 
-__all__ = ["PageParts", "SoftNotFound", "extract_page", "html_text"]
+__all__ = ["Html", "PageParts", "SoftNotFound", "base_href", "canonical_url", "html_text", "page_text",
+           "parse_page", "read_html"]
 
 # A page with less visible text than this that sets window.location is a redirect stub
 # (prd.go.th's 2018 home page: ~60 characters of text around one script).
@@ -56,19 +61,10 @@ _GENERIC_DATE_META = (
 )
 
 
-class SoftNotFound(FetchError):
-    """The server answered 200 with a page that says the article does not exist."""
-
-    reason = "soft_404"
-
-    def __init__(self, url: str, message: str | None = None):
-        super().__init__(message or f"{url}: soft 404 (the page says the article does not exist)")
-        self.url = url
-
-
 @dataclass
 class PageParts:
-    """What :func:`extract_page` found in one page."""
+    """What :func:`parse_page` found in one page. ``whole_text``: the visible text of the
+    whole page (menus and footers included), as :func:`page_text` gives it."""
 
     title: str | None
     date_text: str | None
@@ -78,6 +74,42 @@ class PageParts:
     is_soft_404: bool = False
     redirect_to: str | None = None
     links: list[str] = field(default_factory=list)
+    whole_text: str = ""
+
+
+@dataclass
+class Html:
+    """A page decoded and parsed once: its text, the codec it was read with, its soup."""
+
+    html: str
+    encoding: str | None
+    soup: BeautifulSoup
+
+
+def read_html(body: bytes | str, content_type: str | None = None) -> Html:
+    """Decode (``decode.decode_body``: header charset, BOM, meta, UTF-8, cp874) and parse."""
+    if isinstance(body, str):
+        html, encoding = body, None
+    else:
+        html, encoding = decode_body(body, content_type)
+    return Html(html, encoding, BeautifulSoup(html, "lxml"))
+
+
+def base_href(soup: BeautifulSoup, url: str | None) -> str | None:
+    """The URL the page's relative links resolve against: ``<base href>`` (itself resolved
+    against ``url``; thaigov sets one), else ``url``."""
+    base_tag = soup.find("base", href=True)
+    if base_tag is None:
+        return url
+    return urljoin(url or "", str(base_tag["href"]).strip())
+
+
+def canonical_url(soup: BeautifulSoup, url: str | None) -> str | None:
+    """The page's ``<link rel=canonical>`` made absolute against ``url``, else ``url``."""
+    link = soup.find("link", rel="canonical", href=True)
+    if link is None:
+        return url
+    return _absolute(url, str(link["href"])) or url
 
 
 _BLOCK_END = object()
@@ -121,17 +153,11 @@ def html_text(node: Tag) -> str:
 
 def page_text(body: bytes | str, content_type: str | None = None) -> str:
     """The visible text of a whole page (menus and footers included), one block a line."""
-    html, _ = _decode(body, content_type)
-    soup = BeautifulSoup(html, "lxml")
+    return _whole_text(read_html(body, content_type).soup)
+
+
+def _whole_text(soup: BeautifulSoup) -> str:
     return html_text(soup.body) if soup.body is not None else html_text(soup)
-
-
-def _decode(body: bytes | str, content_type: str | None) -> tuple[str, str | None]:
-    if isinstance(body, str):
-        return body, None
-    from ita_extract.fetch import decode_body  # the one place encodings are decided
-
-    return decode_body(body, content_type)
 
 
 def _absolute(base: str | None, href: str) -> str | None:
@@ -238,8 +264,8 @@ def _clean_lines(text: str, source: SourceDefinition | None) -> str:
     return "\n".join(out)
 
 
-def extract_page(
-    body: bytes | str,
+def parse_page(
+    body: bytes | str | Html,
     *,
     url: str | None = None,
     content_type: str | None = None,
@@ -247,22 +273,16 @@ def extract_page(
 ) -> PageParts:
     """Split an HTML page into title, date text, body text and links.
 
-    ``body`` as bytes is decoded by ``fetch.decode_body`` (header charset, BOM, meta,
-    UTF-8, cp874). ``url`` is the page's final URL, used with ``<base href>`` to make
-    links absolute. ``source`` gives the selectors; None = generic extraction.
+    ``body`` as bytes is decoded by ``decode.decode_body``; an ``Html`` from
+    :func:`read_html` is used as it is (and consumed: the furniture is cut out of its soup).
+    ``url`` is the page's final URL, used with ``<base href>`` to make links absolute.
+    ``source`` gives the selectors; None = generic extraction.
     """
-    html, encoding = _decode(body, content_type)
-    soup = BeautifulSoup(html, "lxml")
+    page = body if isinstance(body, Html) else read_html(body, content_type)
+    html, encoding, soup = page.html, page.encoding, page.soup
 
-    base = url
-    base_tag = soup.find("base", href=True)
-    if base_tag is not None:
-        base = urljoin(url or "", str(base_tag["href"]).strip())
-
-    canonical = url
-    link = soup.find("link", rel="canonical", href=True)
-    if link is not None:
-        canonical = _absolute(url, str(link["href"])) or url
+    base = base_href(soup, url)
+    canonical = canonical_url(soup, url)
 
     links: list[str] = []
     seen: set[str] = set()
@@ -275,7 +295,7 @@ def extract_page(
     title_node = soup.find("title")
     raw_title = _SPACES.sub(" ", title_node.get_text()).strip() if title_node else ""
 
-    whole_text = html_text(soup.body) if soup.body is not None else html_text(soup)
+    whole_text = _whole_text(soup)
     redirect_to = _redirect_target(soup, base, url, whole_text)
     if redirect_to is not None:
         return PageParts(
@@ -286,6 +306,7 @@ def extract_page(
             encoding=encoding,
             redirect_to=redirect_to,
             links=links,
+            whole_text=whole_text,
         )
 
     selectors = source.selectors if source else None
@@ -338,4 +359,5 @@ def extract_page(
         encoding=encoding,
         is_soft_404=_is_soft_404(source, raw_title, body_text),
         links=links,
+        whole_text=whole_text,
     )

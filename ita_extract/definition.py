@@ -13,25 +13,19 @@ error is one line naming the file and the key, e.g.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ita_extract.errors import ItaError
+from ita_extract.errors import SourceDefinitionError, UnknownSource
 
 # The real Wayback Machine. Tests and the demo point the same code at 127.0.0.1 instead.
 WAYBACK_BASE = "https://web.archive.org"
-
-
-class SourceDefinitionError(ItaError):
-    """A pipeline definition is missing, is not valid TOML or does not validate."""
-
-
-class UnknownSource(SourceDefinitionError):
-    """No pipeline definition has this name."""
 
 
 def _check_regex(value: str | None) -> str | None:
@@ -271,3 +265,47 @@ def load_definition(path: str | Path) -> SourceDefinition:
             f"{path}: name: {definition.name!r} differs from the file name {path.stem!r}"
         )
     return definition.model_copy(update={"path": path})
+
+
+# --- The registry: pipelines/*.toml ----------------------------------------------------------
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def pipelines_dir() -> Path:
+    """The directory holding the pipeline definitions: ``$ITA_PIPELINES_DIR``, else the
+    installed ``ita_extract/pipelines/``, else the repository's top-level ``pipelines/``."""
+    env = os.environ.get("ITA_PIPELINES_DIR")
+    if env:
+        return Path(env)
+    for candidate in (_PACKAGE / "pipelines", _PACKAGE.parent / "pipelines"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE.parent / "pipelines"
+
+
+def list_sources() -> list[str]:
+    """Names of the pipeline definitions, sorted."""
+    return sorted(p.stem for p in pipelines_dir().glob("*.toml"))
+
+
+def load_source(name_or_path: str | Path) -> SourceDefinition:
+    """A definition by name (``thaigov``) or by path to a ``.toml`` file."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or os.sep in text or "/" in text:
+        return load_definition(Path(text))
+    path = pipelines_dir() / f"{text}.toml"
+    if not path.is_file():
+        known = ", ".join(list_sources()) or "none"
+        raise UnknownSource(f"unknown source {text!r} (known: {known})")
+    return load_definition(path)
+
+
+def source_for_url(url: str) -> SourceDefinition | None:
+    """The first definition whose hosts include the URL's host, else None (generic)."""
+    host = urlsplit(url).hostname or ""
+    for name in list_sources():
+        definition = load_source(name)
+        if definition.kind == "http" and definition.matches_host(host):
+            return definition
+    return None
