@@ -14,6 +14,8 @@ from importlib import resources
 
 from pythainlp.corpus import provinces
 
+from ita_extract.thai.tokenize import Tokenizer
+
 LEXICON = resources.files("ita_extract.extract") / "lexicon"
 
 
@@ -43,7 +45,7 @@ class Lexicon:
     place_abbreviations: frozenset[str]
     tiers: dict[str, Tier]
     provinces: tuple[str, ...]
-    cues: dict
+    cues: dict[str, dict[str, list[str]]]
 
     def cue(self, section: str, key: str) -> list[str]:
         return list(self.cues[section][key])
@@ -134,3 +136,9 @@ def custom_words() -> list[str]:
     words = set(lex.position_heads) | set(lex.agency_heads) | set(lex.honorifics)
     words |= set(lex.abbreviations) | set(lex.provinces)
     return sorted(w for w in words if " " not in w)
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer() -> Tokenizer:
+    """The tokeniser extraction uses: nlpo3 with :func:`custom_words` kept whole."""
+    return Tokenizer(custom_words())

@@ -1,4 +1,4 @@
-"""Which parts of an article extraction reads.
+"""Stage 1, passages: which parts of an article extraction reads.
 
 A short article is read whole. A long multi-topic one (cabinet-meeting summaries run past
 100,000 characters) is read only around the paragraphs that mention the assessment: the
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from ita_extract.extract.lexicon import load_lexicon
-from ita_extract.extract.relations import Passage
 
 # Articles up to this size are analysed whole: news items are 2-15k characters, digests
 # and cabinet summaries 100k-550k.
@@ -23,6 +23,14 @@ ITEM_HEADING = re.compile(r"^\s*\d{1,3}\s?\.\s*(?:เรื่อง|\S)", re.M)
 # An item runs at most this many lines (a flattened table takes one line per cell), so a
 # missing next heading cannot swallow the rest.
 MAX_ITEM_LINES = 250
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of the article text that extraction analyses."""
+
+    start: int
+    end: int
 
 
 @functools.lru_cache(maxsize=1)
