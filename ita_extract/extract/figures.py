@@ -17,14 +17,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from ita_extract.extract.agencies import is_assessor
 from ita_extract.extract.entities import Mention
-from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.extract.lexicon import load_lexicon, topic_re, topic_words
 from ita_extract.extract.mentions import PassageMentions
+from ita_extract.models import Metric
+
+# What a figure is: a result's score, or an aggregate's metric.
+Kind = Literal["score"] | Metric
 
 # How far back a cue word may stand from the number it qualifies. Thai clauses that
 # qualify a figure ("ค่าเฉลี่ยความโปร่งใสทั้งประเทศอยู่ที่ 87.57") run to about 60 characters.
@@ -41,7 +45,6 @@ MIN_SCORE = 20.0
 # A figure about a group is an ITA figure only when its paragraph names the assessment
 # within this many characters before it (cabinet items state the topic in a heading above).
 AGGREGATE_TOPIC_WINDOW = 1500
-ITA_TOPIC = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|ไอทีเอ|คุณธรรมและความโปร่งใส|องค์กรคุณธรรม|Integrity")
 # Scores of other indices written in the same news (Transparency International's CPI).
 OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
 
@@ -85,7 +88,7 @@ PEOPLE_COUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 class Figure(NamedTuple):
     """A number that is a figure: a result's score, or an aggregate of the metric ``kind``."""
 
-    kind: str
+    kind: Kind
     number: Mention
     value: float
     tier: str | None = None  # the tier a count_tier counts
@@ -294,7 +297,7 @@ def _subscore(x: Number) -> bool:
     if not cues:
         return False
     m = cues[-1]
-    return not OVERALL.search(x.wide[m.start() :]) and "คุณธรรมและความโปร่งใส" not in x.wide[m.start() : m.start() + 40]
+    return not OVERALL.search(x.wide[m.start() :]) and not any(w in x.wide[m.start() : m.start() + 40] for w in topic_words("overall_score"))
 
 
 def _other_index(x: Number) -> bool:
@@ -312,7 +315,7 @@ class Rule:
 
     name: str
     when: Callable[[Number], bool]
-    kind: str | None = None
+    kind: Kind | None = None
     then: tuple[Rule, ...] = ()
     level: bool = False  # a compared level: note whether it is the earlier one
 
@@ -378,18 +381,18 @@ def decide(rules: tuple[Rule, ...], x: Number) -> Rule | None:
 
 # --- vetoes: a figure about a group must be an ITA fact --------------------------------
 
-def _not_ita(x: Number, kind: str) -> bool:
+def _not_ita(x: Number, kind: Kind) -> bool:
     """A CPI rank, a KPI of another plan: not an ITA figure."""
     clause = x.text[max(x.ctx.start, x.n.start - AGGREGATE_TOPIC_WINDOW) : x.n.start]
-    return bool(OTHER_INDEX.search(clause[-200:])) or not ITA_TOPIC.search(clause)
+    return bool(OTHER_INDEX.search(clause[-200:])) or not topic_re("aggregate").search(clause)
 
 
-def _percent_target(x: Number, kind: str) -> bool:
+def _percent_target(x: Number, kind: Kind) -> bool:
     """"ไม่น้อยกว่าร้อยละ 80": a target."""
     return kind.startswith("percent") and x.target()
 
 
-def _obligation(x: Number, kind: str) -> bool:
+def _obligation(x: Number, kind: Kind) -> bool:
     """"กำหนดค่าเป้าหมาย ... จะต้องมี ... ร้อยละ 100": what must be reached."""
     return kind in ("percent_pass", "count_pass") and bool(
         OBLIGATION.search(x.text[max(x.reading.obligation_end, x.n.start - 150) : x.n.start])
@@ -398,7 +401,7 @@ def _obligation(x: Number, kind: str) -> bool:
 
 class Veto(NamedTuple):
     name: str
-    when: Callable[[Number, str], bool]
+    when: Callable[[Number, Kind], bool]
 
 
 VETOES = (Veto("not_ita", _not_ita), Veto("percent_target", _percent_target), Veto("obligation", _obligation))
@@ -421,8 +424,22 @@ def _count_value(n: Mention) -> float:
     return value
 
 
+class Decision(NamedTuple):
+    """Why a number is (or is not) a figure: the rule that decided, the veto that undid it."""
+
+    number: Mention
+    rule: str | None  # None: no rule holds
+    veto: str | None
+    figure: Figure | None
+
+
 def find_figures(ctx: PassageMentions) -> list[Figure]:
     """Every number of the passage that is a figure: a result score or an aggregate."""
+    return [d.figure for d in decisions(ctx) if d.figure is not None]
+
+
+def decisions(ctx: PassageMentions) -> Iterator[Decision]:
+    """The decision on every number of the passage but list markers, in order."""
     reading = Reading()
     for n in ctx.numbers:
         if _is_list_marker(ctx, n):
@@ -434,6 +451,7 @@ def find_figures(ctx: PassageMentions) -> list[Figure]:
             reading.last_count = LastCount(kind, n.end)
         elif kind == "rank":
             reading.last_rank = n.end
+        veto = None
         if kind is not None and kind != "score":
             veto = next((v for v in VETOES if v.when(x, kind)), None)
             if veto is not None:
@@ -441,12 +459,14 @@ def find_figures(ctx: PassageMentions) -> list[Figure]:
                 if veto.name == "obligation":
                     reading.obligation_end = n.end  # the obligation is spent: a later figure is a fact
         if kind is None or rule is None:
+            yield Decision(n, rule.name if rule else None, veto.name if veto else None, None)
             continue
-        reading.figures.append(Figure(
+        figure = Figure(
             kind=kind, number=n,
             value=_count_value(n) if kind == "participants" else n.value,
             tier=x.tier_before.value if kind == "count_tier" and x.tier_before is not None else None,
             previous=rule.level and bool(FROM_BEFORE.search(x.near) or PREVIOUS_LEVEL.search(x.near)),
-        ))
+        )
+        reading.figures.append(figure)
         reading.prev_end = n.end
-    return reading.figures
+        yield Decision(n, rule.name, None, figure)

@@ -7,11 +7,10 @@ numbered item ("13. เรื่อง ...") that holds the mention, or a few pa
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.extract import lexicon
 
 # Articles up to this size are analysed whole: news items are 2-15k characters, digests
 # and cabinet summaries 100k-550k.
@@ -33,15 +32,9 @@ class Passage:
     end: int
 
 
-@functools.lru_cache(maxsize=1)
 def topic_re() -> re.Pattern[str]:
-    """The assessment named in a text. Latin words match as words: "ITA" is not the
-    "ita" of DIGITAL, LIVITAS or UN-HABITAT."""
-    lex = load_lexicon()
-    words = lex.cue("topic", "ita") + lex.cue("topic", "moral_org")
-    return re.compile("|".join(
-        rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words
-    ))
+    """The assessment named in a text (``topic.toml``'s ita and moral_org words)."""
+    return lexicon.topic_re("ita", "moral_org")
 
 
 def is_relevant(text: str) -> bool:

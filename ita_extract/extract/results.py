@@ -15,10 +15,10 @@ from typing import NamedTuple
 from ita_extract.extract.agencies import is_assessor
 from ita_extract.extract.entities import Mention
 from ita_extract.extract.figures import HEADER_AFTER, MAX_SCORE, MIN_SCORE, TIER_AFTER, Figure
-from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.extract.lexicon import load_lexicon, topic_re, topic_words
 from ita_extract.extract.mentions import PassageMentions
 from ita_extract.extract.years import fiscal_year, year_written_after
-from ita_extract.models import Result
+from ita_extract.models import Assessment, Result
 
 # Agencies of one list sharing one score are separated only by spaces, commas, "และ" or
 # list numbers; anything longer ends the list.
@@ -131,12 +131,12 @@ def _list_tier(ctx: PassageMentions, pos: int) -> Mention | None:
 
 
 
-def _assessment(ctx: PassageMentions, pos: int, tier: Mention | None) -> str:
+def _assessment(ctx: PassageMentions, pos: int, tier: Mention | None) -> Assessment:
     if tier is not None and tier.attrs.get("kind") == "MORAL_ORG":
         return "MORAL_ORG"
     ls, le = ctx.line_bounds(pos)
     line = ctx.text[ls:le]
-    if "องค์กรคุณธรรม" in line and not re.search(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส", line):
+    if any(w in line for w in topic_words("moral_org")) and not topic_re("ita_named").search(line):
         return "MORAL_ORG"
     return "ITA"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
+from ita_extract.extract.lexicon import topic_re
 from ita_extract.extract.mentions import PassageMentions
 
 # A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
 YEAR_AFTER_WINDOW = 90
 THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
-ITA_CUE_BEFORE = re.compile(r"(?<![A-Za-z])ITA(?![A-Za-z])|คุณธรรมและความโปร่งใส|ผลการประเมิน|ประเมินคุณธรรม|องค์กรคุณธรรม")
 YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
 # A year after the figure belongs to another clause after a comparison or an opening
 # parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
@@ -51,7 +51,7 @@ def assessment_year(ctx: PassageMentions) -> int | None:
     """Stage 3b: the passage's assessment year: the first year written just after an ITA cue
     ("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564"); target years are already set aside."""
     for y in ctx.years:
-        if ITA_CUE_BEFORE.search(ctx.text[max(0, y.start - 60) : y.start]):
+        if topic_re("year_cue").search(ctx.text[max(0, y.start - 60) : y.start]):
             year: int = y.value
             return year
     return None

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ita_extract.extract.lexicon import topic_words
 from ita_extract.models import Failure
 from ita_extract.sources.definition import SourceDefinition, SourceDefinitionError
 
@@ -49,7 +50,7 @@ __all__ = [
     "iter_files",
 ]
 
-RELEVANCE_WORDS = ("ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม")
+RELEVANCE_WORDS = topic_words("relevance")
 _NEEDLES = tuple(w.encode("utf-8") for w in RELEVANCE_WORDS)
 # Documents stored per transaction: one commit (one fsync in WAL mode) per document cost
 # ~2 s of the whole-corpus run; a killed run loses at most this many, and redoes them.

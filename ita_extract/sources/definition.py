@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ita_extract.errors import ItaError
+from ita_extract.extract.lexicon import topic_words
 
 # The real Wayback Machine. Tests and the demo point the same code at 127.0.0.1 instead.
 WAYBACK_BASE = "https://web.archive.org"
@@ -192,7 +193,7 @@ class SourceDefinition(_Strict):
     encoding: str = "utf-8"
     date_format: str = Field(default="", description="the site's date style, for people")
     # Only pages whose text mentions these reach extraction (all are stored regardless).
-    relevance: list[str] = ["ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม"]
+    relevance: list[str] = list(topic_words("relevance"))
     # Fall back to trafilatura when the selectors find no body.
     fallback_extractor: bool = True
     # Fetch attempts across runs before a failing URL is left alone.
