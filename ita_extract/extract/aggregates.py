@@ -8,9 +8,9 @@ import re
 from typing import NamedTuple
 
 from ita_extract.extract.agencies import is_assessor
-from ita_extract.extract.figures import Figure
 from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.mentions import PassageMentions
+from ita_extract.extract.number_context import Figure
 from ita_extract.extract.passages import Passage
 from ita_extract.extract.tables import read_tables
 from ita_extract.extract.years import fiscal_year

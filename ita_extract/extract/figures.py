@@ -18,169 +18,47 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ita_extract.extract.agencies import is_assessor
 from ita_extract.extract.entities import Mention
 from ita_extract.extract.lexicon import load_lexicon, topic_re, topic_words
 from ita_extract.extract.mentions import PassageMentions
-from ita_extract.models import Metric
-
-# What a figure is: a result's score, or an aggregate's metric.
-Kind = Literal["score"] | Metric
-
-# How far back a cue word may stand from the number it qualifies. Thai clauses that
-# qualify a figure ("ค่าเฉลี่ยความโปร่งใสทั้งประเทศอยู่ที่ 87.57") run to about 60 characters.
-CUE_WINDOW = 70
-# A target/change word qualifies the number right after it ("ไม่น้อยกว่า 85", "เพิ่มขึ้น 3.74").
-NEAR_WINDOW = 22
-# An average's cue stands close before it ("คะแนนเฉลี่ยอยู่ที่ 99.55").
-AVERAGE_WINDOW = 45
-# A pass/fail count's cue can stand a long clause before it ("ผ่านค่าเป้าหมายตามแผนแม่บท ... 4,146 หน่วยงาน").
-COUNT_CUE_WINDOW = 130
-# A score is out of 100; below 20 a "score" is a difference or a sub-score in practice.
-MAX_SCORE = 100.0
-MIN_SCORE = 20.0
-# A figure about a group is an ITA figure only when its paragraph names the assessment
-# within this many characters before it (cabinet items state the topic in a heading above).
-AGGREGATE_TOPIC_WINDOW = 1500
-# Scores of other indices written in the same news (Transparency International's CPI).
-OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
-
-SCORE_UNIT_AFTER = re.compile(r"^\s?คะแนน")
-SCORE_LEAD_BEFORE = re.compile(
-    r"(?:คะแนน|ผลการประเมิน|ค่าคะแนน)(?:รวม|เฉลี่ย|ประเมิน|ที่ได้|ทั้งสิ้น|อยู่ที่|เท่ากับ|ได้|คือ|ของ|\s|[A-Za-z()])*$"
+from ita_extract.extract.number_context import (
+    AGGREGATE_TOPIC_WINDOW,
+    AREA_AGENCY,
+    AVERAGE_WINDOW,
+    COUNT_CUE_WINDOW,
+    FROM_BEFORE,
+    FROM_GROUP,
+    FROM_RANK,
+    HEADER_AFTER,
+    LIST_MARKER_BEFORE,
+    MAX_SCORE,
+    MIN_SCORE,
+    OBLIGATION,
+    OPEN_PAREN_BEFORE,
+    OTHER_INDEX,
+    OUT_OF,
+    OVERALL,
+    PEOPLE_COUNT,
+    PERCENT_OF_COUNT,
+    PERCENT_SCORE_NEAR,
+    PERCENT_SCORE_WIDE,
+    PERCENT_SIGN_AFTER,
+    PREVIOUS_LEVEL,
+    SCORE_LEAD_BEFORE,
+    SCORE_UNIT_AFTER,
+    SUBSCORE_AFTER,
+    TIER_AFTER,
+    Figure,
+    Kind,
+    LastCount,
+    Number,
+    Reading,
+    cue,
 )
-TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|คะแนน\s?)*(?:ระดับ|เกรด)")
-PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น|หรือ)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
-# "ผ่านเกณฑ์ 16 หน่วยงาน จากทั้งหมด 17 หน่วยงาน": the size of the assessed group
-OUT_OF = re.compile(r"จาก\s?(?:ทั้งหมด|ทั้งสิ้น)?\s?(?:จำนวน)?\s?$")
-# "จากหน่วยงานภาครัฐ 8,300 แห่ง": the group an average or a score was taken over
-FROM_GROUP = re.compile(r"จาก\s?(?:หน่วยงาน[ก-๛]*|ทั้งหมด)?\s?$")
-OPEN_PAREN_BEFORE = re.compile(r"\(\s?$")
-COUNT_TIER_GAP = re.compile(
-    r"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:มี|รวม|ได้|จำนวน|ทั้งหมด|ทั้งสิ้น|\s)*$"
-)
-RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{1,30}\s?)?$")
-FROM_RANK = re.compile(r"จาก\s?(?:ลำดับ|อันดับ)")
-# "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
-LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
-PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)|(?:ใน)?ปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)(?:หน้า)?)[^\d]{0,12}(?:ที่|คือ|ได้|อยู่ที่)?\s?$")
-FROM_BEFORE = re.compile(r"จาก\s?$")
-# "ได้ 100 คะแนนเต็ม ในตัวชี้วัดด้านการป้องกันการทุจริต": a sub-score named after the number
-SUBSCORE_AFTER = re.compile(r"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{0,6}\s)?(?:ใน|ของ|สำหรับ)?\s?(?:ตัวชี้วัด|หัวข้อ|ด้าน|แบบวัด|OIT|IIT|EIT)")
-# "ผลคะแนนรวมด้านคุณธรรม...": an overall score named after the assessment, not a sub-score.
-OVERALL = re.compile(r"รวม|ภาพรวม|ทั้งสิ้น")
-PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
-PERCENT_SCORE_NEAR = re.compile(r"คะแนน\s?(?:เฉลี่ย)?\s?(?:ร้อยละ)?\s?$")
-PERCENT_SCORE_WIDE = re.compile(r"ผลคะแนน|ได้คะแนน|มีคะแนน|คะแนนรวม")
-# "85 คะแนนขึ้นไป" is a threshold; "ได้ 100 คะแนนเต็ม" is a full score, which is a result
-THRESHOLD_AFTER = re.compile(r"^\s?(?:คะแนน\s?)?(?:ขึ้นไป|ลงมา)")
-# "92 คะแนน ได้แก่ A B C": a score that heads a list
-HEADER_AFTER = re.compile(r"\s?(?:คะแนน)?\s?\)?\s?(?:นั้น|ซึ่ง)?\s?(?:ได้แก่|คือ)\s?")
-OBLIGATION = re.compile(r"จะต้อง|ต้องมี|ต้องได้|กำหนดค่าเป้าหมาย|กำหนดเป้าหมาย|ให้ได้")
-LIST_MARKER_BEFORE = re.compile(r"(?:ส่วนที่|ข้อที่|ข้อ|ครั้งที่|ฉบับที่|ชั้น|ชั้นที่|ห้อง|ภาค|รุ่นที่|ระยะที่|ตัวชี้วัดที่)\s?$")
-AREA_AGENCY = re.compile(r"^(?:จังหวัด|อำเภอ|ตำบล|ภาค|พื้นที่)")
-PEOPLE_COUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
-
-
-class Figure(NamedTuple):
-    """A number that is a figure: a result's score, or an aggregate of the metric ``kind``."""
-
-    kind: Kind
-    number: Mention
-    value: float
-    tier: str | None = None  # the tier a count_tier counts
-    previous: bool = False  # a previous year's level ("เพิ่มขึ้นจาก 91.31"), of the agency just scored
-
-
-class LastCount(NamedTuple):
-    kind: str  # count_pass or count_fail
-    end: int
-
-
-@dataclass
-class Reading:
-    """What the numbers read so far in a passage tell about the next one."""
-
-    figures: list[Figure] = field(default_factory=list)
-    prev_end: int = 0  # end of the last figure: a cue before it belongs to it
-    last_count: LastCount | None = None  # the last pass/fail count
-    last_rank: int | None = None  # end of the last rank
-    obligation_end: int = 0  # end of the last figure read as an obligation (a target)
-
-    def last_kind_in(self, *kinds: str) -> bool:
-        return bool(self.figures) and self.figures[-1].kind in kinds
-
-
-def _cue(section: str, key: str) -> Callable[[str], re.Match[str] | None]:
-    return load_lexicon().cue_re(section, key).search
-
-
-class Number:
-    """A number and the text around it, as the rules read it."""
-
-    def __init__(self, ctx: PassageMentions, n: Mention, reading: Reading):
-        self.ctx, self.n, self.reading = ctx, n, reading
-        self.text = ctx.text
-        self.value: float = n.value
-        self.is_integer = float(n.value).is_integer()
-        self.is_percent = bool(n.attrs.get("percent"))
-
-    def window(self, width: int) -> str:
-        """The text before the number on its line, after the last figure."""
-        ls, _ = self.ctx.line_bounds(self.n.start)
-        return self.text[max(ls, self.reading.prev_end, self.n.start - width) : self.n.start]
-
-    def before(self, width: int) -> str:
-        return self.text[max(0, self.n.start - width) : self.n.start]
-
-    @functools.cached_property
-    def after(self) -> str:
-        return self.text[self.n.end : self.n.end + 20]
-
-    @functools.cached_property
-    def near(self) -> str:
-        return self.window(NEAR_WINDOW)
-
-    @functools.cached_property
-    def wide(self) -> str:
-        return self.window(CUE_WINDOW)
-
-    @functools.cached_property
-    def tier_before(self) -> Mention | None:
-        return self.ctx.tier_just_before(self.n.start, COUNT_TIER_GAP)
-
-    def unit(self, key: str) -> bool:
-        """The number is followed by a unit word of the lexicon (``หน่วยงาน``, ``คน``)."""
-        return bool(load_lexicon().cue_re("aggregate", key).match(self.after.lstrip()))
-
-    def since_rank(self, within: int) -> bool:
-        last = self.reading.last_rank
-        return last is not None and self.n.start - last < within
-
-    def after_rank_of(self) -> bool:
-        """"ลำดับที่ 3 จาก 53 ...": only "จาก/ของ (ทั้งหมด)" and a group word since the last rank."""
-        last = self.reading.last_rank
-        return last is not None and bool(RANK_OF.search(self.text[last : self.n.start]))
-
-    def in_range(self) -> bool:
-        return MIN_SCORE <= self.value <= MAX_SCORE
-
-    def change(self) -> bool:
-        return bool(_cue("not_result", "change_before")(self.near))
-
-    def target(self) -> bool:
-        return bool(_cue("not_result", "target_before")(self.near))
-
-    def is_target(self) -> bool:
-        """A target ("ไม่น้อยกว่า 85") or a threshold ("85 คะแนนขึ้นไป")."""
-        return self.target() or bool(THRESHOLD_AFTER.match(self.after))
-
-    def level(self) -> bool:
-        return bool(LEVEL_BEFORE.search(self.near) or PREVIOUS_LEVEL.search(self.near))
-
 
 # --- the rules, in the order they are tried --------------------------------------------
 
@@ -211,7 +89,7 @@ def _percent_sign_score(x: Number) -> bool:
     """"ได้คะแนนสูงสุด 98.52%": a score written with a percent sign."""
     return (x.is_percent and bool(PERCENT_SIGN_AFTER.match(x.after)) and x.in_range()
             and "คะแนน" in x.before(60)
-            and not _cue("aggregate", "count_pass")(x.wide) and not x.change())
+            and not cue("aggregate", "count_pass")(x.wide) and not x.change())
 
 
 def _percent_score(x: Number) -> bool:
@@ -220,9 +98,9 @@ def _percent_score(x: Number) -> bool:
     return (x.is_percent and x.in_range()
             and bool(PERCENT_SCORE_NEAR.search(x.near) or PERCENT_SCORE_WIDE.search(x.wide))
             and not (last and x.n.start - last.end < 70)
-            and not _cue("aggregate", "count_pass")(x.wide)
-            and not _cue("aggregate", "count_fail")(x.wide)
-            and not _cue("aggregate", "average")(x.wide)
+            and not cue("aggregate", "count_pass")(x.wide)
+            and not cue("aggregate", "count_fail")(x.wide)
+            and not cue("aggregate", "average")(x.wide)
             and not x.target() and not x.change())
 
 
@@ -237,7 +115,7 @@ def _percent_of_pass_count(x: Number) -> bool:
 
 
 def _people_count_participants(x: Number) -> bool:
-    return bool(_cue("aggregate", "participants")(x.wide)) and not _cue("aggregate", "attendance")(x.before(25))
+    return bool(cue("aggregate", "participants")(x.wide)) and not cue("aggregate", "attendance")(x.before(25))
 
 
 @functools.lru_cache(maxsize=1)
@@ -249,8 +127,8 @@ def _rank_written(x: Number) -> bool:
     return bool(_rank_before().search(x.before(12))) and x.is_integer
 
 
-def _average_cue(x: Number) -> bool:
-    return x.in_range() and bool(_cue("aggregate", "average")(x.window(AVERAGE_WINDOW))) and not x.change()
+def _averagecue(x: Number) -> bool:
+    return x.in_range() and bool(cue("aggregate", "average")(x.window(AVERAGE_WINDOW))) and not x.change()
 
 
 def _own_average(x: Number) -> bool:
@@ -259,7 +137,7 @@ def _own_average(x: Number) -> bool:
     ctx = x.ctx
     window = x.window(AVERAGE_WINDOW)
     cue = load_lexicon().cue_re("aggregate", "average").search(window)
-    assert cue is not None  # _average_cue found it
+    assert cue is not None  # _averagecue found it
     cue_start = x.n.start - len(window) + cue.start()
     for a in reversed(ctx.agencies):
         if a.end <= cue_start:
@@ -327,9 +205,9 @@ RULES: tuple[Rule, ...] = (
         Rule("count_out_of", _count_out_of, "count_assessed"),
         Rule("count_from_group", _count_from_group, "count_assessed"),
         Rule("count_in_parens_after_rank", _count_in_parens_after_rank, "count_assessed"),
-        Rule("count_fail", lambda x: bool(_cue("aggregate", "count_fail")(x.window(COUNT_CUE_WINDOW))), "count_fail"),
-        Rule("count_pass", lambda x: bool(_cue("aggregate", "count_pass")(x.window(COUNT_CUE_WINDOW))), "count_pass"),
-        Rule("count_assessed", lambda x: bool(_cue("aggregate", "count_assessed")(x.wide)), "count_assessed"),
+        Rule("count_fail", lambda x: bool(cue("aggregate", "count_fail")(x.window(COUNT_CUE_WINDOW))), "count_fail"),
+        Rule("count_pass", lambda x: bool(cue("aggregate", "count_pass")(x.window(COUNT_CUE_WINDOW))), "count_pass"),
+        Rule("count_assessed", lambda x: bool(cue("aggregate", "count_assessed")(x.wide)), "count_assessed"),
         Rule("count_ranked_group", lambda x: x.since_rank(40) and x.after_rank_of(), "count_assessed"),
     )),
     Rule("percent_sign_score", _percent_sign_score, "score"),
@@ -338,8 +216,8 @@ RULES: tuple[Rule, ...] = (
         Rule("percent_change", Number.change, None),
         Rule("percent_of_pass_count", _percent_of_pass_count, "percent_pass"),
         Rule("percent_of_fail_count", _percent_of_count, "percent_fail"),
-        Rule("percent_fail", lambda x: bool(_cue("aggregate", "count_fail")(x.wide)), "percent_fail"),
-        Rule("percent_pass", lambda x: bool(_cue("aggregate", "count_pass")(x.wide)) and not x.target(),
+        Rule("percent_fail", lambda x: bool(cue("aggregate", "count_fail")(x.wide)), "percent_fail"),
+        Rule("percent_pass", lambda x: bool(cue("aggregate", "count_pass")(x.wide)) and not x.target(),
              "percent_pass"),
     )),
     Rule("count_of_people", lambda x: x.unit("people_units"), then=(
@@ -348,13 +226,13 @@ RULES: tuple[Rule, ...] = (
     Rule("rank_written", _rank_written, then=(
         Rule("rank", lambda x: not FROM_RANK.search(x.before(16)), "rank"),
     )),
-    Rule("average_cue", _average_cue, then=(
+    Rule("averagecue", _averagecue, then=(
         Rule("average_target", Number.is_target, None),  # "ค่าคะแนนเฉลี่ย 85 คะแนนขึ้นไป"
         Rule("own_average", _own_average, "score"),
         Rule("average", _always, "average"),
     )),
     Rule("score_written", _score_written, then=(
-        Rule("score_average", lambda x: bool(_cue("aggregate", "average")(x.wide)), "average"),
+        Rule("score_average", lambda x: bool(cue("aggregate", "average")(x.wide)), "average"),
         Rule("score_target", _target_not_list_head, None),
         Rule("below_scale", lambda x: x.value < MIN_SCORE, None),  # a difference or an indicator
         # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69", "จากปีก่อนที่ 89.68": a level, not a

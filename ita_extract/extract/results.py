@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from ita_extract.extract.agencies import is_assessor
 from ita_extract.extract.entities import Mention
-from ita_extract.extract.figures import HEADER_AFTER, MAX_SCORE, MIN_SCORE, TIER_AFTER, Figure
 from ita_extract.extract.lexicon import load_lexicon, topic_re, topic_words
 from ita_extract.extract.mentions import PassageMentions
+from ita_extract.extract.number_context import HEADER_AFTER, MAX_SCORE, MIN_SCORE, TIER_AFTER, Figure
 from ita_extract.extract.years import fiscal_year, year_written_after
 from ita_extract.models import Assessment, Result
 
