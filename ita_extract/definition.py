@@ -186,7 +186,9 @@ class SourceDefinition(_Strict):
     encoding: str = "utf-8"
     date_format: str = Field(default="", description="the site's date style, for people")
     # Only pages whose text mentions these reach extraction (all are stored regardless).
-    relevance: list[str] = ["ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม"]
+    # None: the assessment's topic words (extract/lexicon/topic.toml, "relevance"), resolved
+    # by the crawl, which sits above extract; [] extracts every page.
+    relevance: list[str] | None = None
     # Fall back to trafilatura when the selectors find no body.
     fallback_extractor: bool = True
     # Fetch attempts across runs before a failing URL is left alone.

@@ -63,8 +63,8 @@ class Result(BaseModel):
     evidence: Evidence | None = None
 
     @model_serializer(mode="wrap")
-    def _omit_empty_aliases(self, handler: SerializerFunctionWrapHandler) -> dict:
-        data = handler(self)
+    def _omit_empty_aliases(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
         if not data.get("agency_aliases"):
             data.pop("agency_aliases", None)
         return data

@@ -13,6 +13,8 @@ from ita_extract.extract import extract_document
 from ita_extract.extract.passages import WHOLE_ARTICLE_MAX, select_passages
 from ita_extract.parse import parse_file, parse_text
 
+pytestmark = pytest.mark.extract
+
 GOLD = Path(__file__).resolve().parent.parent / "gold"
 SEEDS = [json.loads(line) for line in (GOLD / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
 

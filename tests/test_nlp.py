@@ -1,5 +1,10 @@
+import pytest
+
+from ita_extract.extract.lexicon import tokenizer
 from ita_extract.extract.nlp import SPAN_KEY, annotate, build_nlp
 from ita_extract.thai.tokenize import tokenize
+
+pytestmark = pytest.mark.extract
 
 
 def test_spacy_pipeline_labels_rule_entities_on_tokens():
@@ -17,6 +22,13 @@ def test_spacy_pipeline_labels_rule_entities_on_tokens():
 
 
 def test_tokenizer_keeps_lexicon_words_whole():
-    # position heads of the lexicon stay whole tokens
-    assert tokenize("รองปลัดกระทรวงอุตสาหกรรม")[0] == "รองปลัด"
-    assert "".join(tokenize("สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน")) == "สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน"
+    # position heads of the lexicon stay whole tokens in extraction's tokenizer
+    tok = tokenizer()
+    assert tok("รองปลัดกระทรวงอุตสาหกรรม")[0] == "รองปลัด"
+    assert "".join(tok("สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน")) == "สำนักงานปลัดกระทรวงอุตสาหกรรม 95 คะแนน"
+
+
+def test_plain_tokenize_knows_only_the_words_it_is_given():
+    # thai/ has no lexicon of its own: the extra words are passed in
+    assert tokenize("รองปลัดกระทรวงอุตสาหกรรม")[0] == "รอง"
+    assert tokenize("รองปลัดกระทรวงอุตสาหกรรม", extra_words=["รองปลัด"])[0] == "รองปลัด"

@@ -11,8 +11,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import cast
 
 from pythainlp.corpus import provinces
+
+from ita_extract.thai.tokenize import Tokenizer
 
 LEXICON = resources.files("ita_extract.extract") / "lexicon"
 
@@ -43,7 +46,7 @@ class Lexicon:
     place_abbreviations: frozenset[str]
     tiers: dict[str, Tier]
     provinces: tuple[str, ...]
-    cues: dict
+    cues: dict[str, dict[str, list[str]]]
 
     def cue(self, section: str, key: str) -> list[str]:
         return list(self.cues[section][key])
@@ -105,7 +108,8 @@ def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def _provinces() -> tuple[str, ...]:
-    names = {p["name_th"] for p in provinces(details=True)}
+    details = cast(list[dict[str, str]], provinces(details=True))
+    names = {p["name_th"] for p in details}
     # Bangkok is written both ways in news.
     names |= {"กรุงเทพฯ", "กรุงเทพมหานคร"}
     return tuple(sorted(names, key=len, reverse=True))
@@ -134,3 +138,29 @@ def custom_words() -> list[str]:
     words = set(lex.position_heads) | set(lex.agency_heads) | set(lex.honorifics)
     words |= set(lex.abbreviations) | set(lex.provinces)
     return sorted(w for w in words if " " not in w)
+
+
+@functools.lru_cache(maxsize=1)
+def _topic() -> dict[str, list[str]]:
+    return tomllib.loads((LEXICON / "topic.toml").read_text(encoding="utf-8"))
+
+
+def topic_words(use: str) -> tuple[str, ...]:
+    """The words that name the assessment, for one use (a list of ``topic.toml``)."""
+    return tuple(_topic()[use])
+
+
+@functools.cache
+def topic_re(*uses: str) -> re.Pattern[str]:
+    """The topic words of ``uses`` as one regex; Latin words match as whole words, but
+    those of a ``<use>_anywhere`` list."""
+    parts = [rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w)
+             for use in uses for w in topic_words(use)]
+    parts += [re.escape(w) for use in uses for w in _topic().get(f"{use}_anywhere", [])]
+    return re.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer() -> Tokenizer:
+    """The tokeniser extraction uses: nlpo3 with :func:`custom_words` kept whole."""
+    return Tokenizer(custom_words())

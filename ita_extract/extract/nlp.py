@@ -1,76 +1,101 @@
 """The spaCy pipeline: a Thai ``Language`` on the nlpo3 tokenizer, with the entity rules as
-a component.
+a component. This is the only module that imports spaCy.
 
     nlp = build_nlp()
     doc = annotate(nlp, "นายสันติธร ยิ้มละมัย ผู้ว่าราชการจังหวัดลำพูน ...")
     [(s.label_, s.text) for s in doc.spans["ita"]]
 
-The ``ita_entities`` component runs the char-level rules of ``entities.py`` and projects
-their spans onto tokens (``alignment_mode="expand"``, because Thai names need not fall on
-token boundaries); the exact char-level mentions stay in ``doc.user_data["ita"]``, which
-is what the relation rules read. A statistical NER component trained later can be added
-after it and write to the same span group.
+The ``ita_entities`` component runs the char-level rules of ``agencies.py``, ``people.py``
+and ``entities.py`` and projects their spans onto tokens (``alignment_mode="expand"``,
+because Thai names need not fall on token boundaries); the exact char-level mentions stay
+in ``doc.user_data["ita"]`` (a :class:`DocumentMentions`), which is what the relation rules
+read. A statistical NER component trained later can be added after it and write to the
+same span group.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-
+from ita_extract.extract.agencies import find_agencies
 from ita_extract.extract.entities import (
     Mention,
-    find_agencies,
     find_date_mentions,
     find_fiscal_years,
     find_number_mentions,
-    find_people,
     find_tiers,
 )
+from ita_extract.extract.lexicon import tokenizer
+from ita_extract.extract.people import Person, find_people
 from ita_extract.thai.tokenize import SpacyThaiTokenizer
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
 SPAN_KEY = "ita"
+COMPONENT = "ita_entities"
 
 
-@Language.component("ita_entities")
+@dataclass(frozen=True)
+class DocumentMentions:
+    """The char-level mentions of one text, offsets into that text."""
+
+    people: list[Person]
+    agencies: list[Mention]
+    tiers: list[Mention]
+    dates: list[Mention]
+    years: list[Mention]
+    numbers: list[Mention]
+
+
 def ita_entities(doc: Doc) -> Doc:
     """Rule-based AGENCY, PERSON, POSITION, TIER, DATE, FISCAL_YEAR and NUMBER spans."""
+    # spaCy is loaded by now: build_nlp imported it to register this component
+    from spacy.util import filter_spans
+
     text = doc.text
     abbreviations = doc.user_data.get("abbreviations", {})
-    people = find_people(text)
-    mentions = {
-        "people": people,
-        "agencies": find_agencies(text, abbreviations),
-        "tiers": find_tiers(text),
-        "dates": find_date_mentions(text),
-        "years": find_fiscal_years(text),
-        "numbers": find_number_mentions(text),
-    }
-    doc.user_data["ita"] = mentions
+    found = DocumentMentions(
+        people=find_people(text),
+        agencies=find_agencies(text, abbreviations),
+        tiers=find_tiers(text),
+        dates=find_date_mentions(text),
+        years=find_fiscal_years(text),
+        numbers=find_number_mentions(text),
+    )
+    doc.user_data["ita"] = found
     spans: list[Span] = []
     flat: list[Mention] = []
-    for p in people:
+    for p in found.people:
         flat.append(Mention("PERSON", p.start, p.end, text[p.start:p.end]))
-        if p.position_start is not None:
+        if p.position_start is not None and p.position_end is not None:
             flat.append(Mention("POSITION", p.position_start, p.position_end, p.position or ""))
-    for key in ("agencies", "tiers", "dates", "years"):
-        flat.extend(mentions[key])
+    for group in (found.agencies, found.tiers, found.dates, found.years):
+        flat.extend(group)
     for m in flat:
         span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
         if span is not None:
             spans.append(span)
     doc.spans[SPAN_KEY] = spans
-    doc.ents = spacy.util.filter_spans(spans)
+    doc.ents = filter_spans(spans)
     return doc
 
 
 def build_nlp() -> Language:
     """A blank Thai pipeline with ita-extract's tokenizer and entity rules."""
+    # spaCy takes a second to import: loaded only when a passage is first read, so the
+    # CLI and the crawlers start without it
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(COMPONENT):
+        Language.component(COMPONENT, func=ita_entities)
     nlp = spacy.blank("th")
-    nlp.tokenizer = SpacyThaiTokenizer(nlp.vocab)
-    nlp.add_pipe("ita_entities")
+    nlp.tokenizer = SpacyThaiTokenizer(nlp.vocab, tokenizer())
+    nlp.add_pipe(COMPONENT)
     return nlp
 
 
@@ -86,3 +111,9 @@ def annotate(nlp: Language, text: str, abbreviations: dict[str, str] | None = No
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc
+
+
+def read_document(text: str, abbreviations: dict[str, str]) -> DocumentMentions:
+    """The mentions of ``text``, found by the shared pipeline."""
+    found: DocumentMentions = annotate(shared_nlp(), text, abbreviations).user_data["ita"]
+    return found

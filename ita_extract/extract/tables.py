@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 from ita_extract.extract.lexicon import load_lexicon
+from ita_extract.models import Metric
 
 # A cell is a short line; a paragraph is not part of a table.
 CELL_MAX = 60
@@ -29,7 +31,7 @@ METRIC_ORDER = ("skip", "percent_fail", "percent_pass", "count_fail", "count_pas
 @dataclass(frozen=True)
 class TableCell:
     scope: str
-    metric: str
+    metric: Metric
     value: float
     year: int | None
     start: int
@@ -51,7 +53,7 @@ def _columns(labels: list[str], years: list[int], width: int) -> list[tuple[str 
     which then spans one column per year; a reading that places the years wins. Header
     cells before the table's own (a caption short enough to look like a cell, or the
     row-label header) are dropped from the front until the columns fit."""
-    plain = None
+    plain: list[tuple[str | None, int | None]] | None = None
     for drop in range(len(labels)):
         kept = labels[drop:]
         if years:
@@ -111,7 +113,7 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
     if count < MIN_ROWS or width < 1:
         return []
     header = cells[: rows[0][0]]
-    years = [int(YEAR_CELL.match(c).group(1)) for c in header if YEAR_CELL.match(c)]
+    years = [int(m.group(1)) for c in header if (m := YEAR_CELL.match(c))]
     labels = [c for c in header if not YEAR_CELL.match(c)]
     columns = _columns(labels, years, width)
     if columns is None:
@@ -128,5 +130,5 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
                 continue
             if metric.startswith("count") and "." in cell:
                 continue  # a count is written without decimals
-            out.append(TableCell(scope, metric, value, year, cs, ce))
+            out.append(TableCell(scope, cast(Metric, metric), value, year, cs, ce))  # a METRIC_ORDER key but "skip"
     return out

@@ -42,6 +42,7 @@ from ita_extract import store
 from ita_extract.decode import decode_utf8_first
 from ita_extract.definition import SourceDefinition
 from ita_extract.errors import CorpusNotFound
+from ita_extract.extract.lexicon import topic_words
 from ita_extract.models import Article, DocumentRecord, Failure
 from ita_extract.parse import parse_text
 from ita_extract.pipeline import extract_article
@@ -60,7 +61,7 @@ __all__ = [
     "iter_files",
 ]
 
-RELEVANCE_WORDS = ("ITA", "คุณธรรมและความโปร่งใส", "องค์กรคุณธรรม")
+RELEVANCE_WORDS = topic_words("relevance")
 _NEEDLES = tuple(w.encode("utf-8") for w in RELEVANCE_WORDS)
 # Extraction processes at most (the main process scans and stores, so one worker already
 # doubles throughput on two cores), and files handed to them ahead of the results.

@@ -35,6 +35,7 @@ from typing import Any
 
 from ita_extract import store
 from ita_extract.definition import SourceDefinition, load_source, source_for_url
+from ita_extract.extract.lexicon import topic_words
 from ita_extract.errors import EmptyInput, FetchError, SoftNotFound, SourceDefinitionError
 from ita_extract.fetch import Fetcher, FetchPolicy, fetch_page
 from ita_extract.html import PageParts, parse_page
@@ -85,7 +86,8 @@ def _content_type(page: Page) -> str | None:
 
 
 def _relevant(source: SourceDefinition, text: str) -> bool:
-    return not source.relevance or any(word in text for word in source.relevance)
+    words = topic_words("relevance") if source.relevance is None else source.relevance
+    return not words or any(word in text for word in words)
 
 
 class _Progress:

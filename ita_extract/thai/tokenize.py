@@ -1,11 +1,12 @@
-"""Thai word tokenisation: PyThaiNLP's nlpo3 engine with ita-extract's own words added.
+"""Thai word tokenisation: PyThaiNLP's nlpo3 engine, with words of the caller's added.
 
 nlpo3 (Rust) is the default: measured ~9x faster than newmm on long corpus articles.
-Its dictionary is PyThaiNLP's word list plus the lexicon's agency and position heads,
-honorifics, abbreviations and provinces, so names such as ``ปลัดกระทรวง`` or
-``สำนักงาน`` stay whole.
+Its dictionary is PyThaiNLP's word list plus the ``extra_words`` a :class:`Tokenizer` is
+built with (extraction passes its lexicon's agency and position heads, honorifics,
+abbreviations and provinces, so names such as ``ปลัดกระทรวง`` or ``สำนักงาน`` stay whole).
+This module knows no lexicon of its own: the layers above pass their words in.
 
->>> tokenize("รองปลัดกระทรวงอุตสาหกรรม")[:1]
+>>> Tokenizer(["รองปลัด"])("รองปลัดกระทรวงอุตสาหกรรม")[:1]
 ['รองปลัด']
 """
 
@@ -15,21 +16,28 @@ import functools
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.tokenize.nlpo3 import load_dict, segment
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
 ENGINE = "nlpo3"
 
 
-@functools.lru_cache(maxsize=1)
-def _dictionary_name() -> str:
-    """Load PyThaiNLP's words + the lexicon's into nlpo3 once; return the dict's name."""
-    from ita_extract.extract.lexicon import custom_words
+@functools.lru_cache(maxsize=8)
+def _dictionary_name(extra_words: tuple[str, ...]) -> str:
+    """Load PyThaiNLP's words + ``extra_words`` into nlpo3 once; return the dict's name.
 
-    words = sorted(set(thai_words()) | set(custom_words()))
+    The word file lives in a per-user cache directory under a name taken from its content,
+    so worker processes and later runs share it."""
+    words = sorted(set(thai_words()) | set(extra_words))
     payload = "\n".join(words).encode("utf-8")
     digest = hashlib.sha256(payload).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"ita-extract-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
@@ -46,27 +54,40 @@ def _dictionary_name() -> str:
     return name
 
 
-def tokenize(text: str, *, engine: str = ENGINE) -> list[str]:
-    """Split Thai text into words (spaces are kept as tokens, as PyThaiNLP does)."""
-    if engine == "nlpo3":
-        # PyThaiNLP's word_tokenize drops a custom dict name for nlpo3; call its wrapper.
-        return segment(text, custom_dict=_dictionary_name())
-    return word_tokenize(text, engine=engine)
+class Tokenizer:
+    """Split Thai text into words (spaces are kept as tokens, as PyThaiNLP does), keeping
+    ``extra_words`` whole."""
+
+    def __init__(self, extra_words: Iterable[str] = (), engine: str = ENGINE):
+        self.extra_words = tuple(sorted(set(extra_words)))
+        self.engine = engine
+
+    def __call__(self, text: str) -> list[str]:
+        if self.engine == "nlpo3":
+            # PyThaiNLP's word_tokenize drops a custom dict name for nlpo3; call its wrapper.
+            return list(segment(text, custom_dict=_dictionary_name(self.extra_words)))
+        return list(word_tokenize(text, engine=self.engine))
+
+
+def tokenize(text: str, *, extra_words: Iterable[str] = (), engine: str = ENGINE) -> list[str]:
+    """:class:`Tokenizer` in one call (build a ``Tokenizer`` once to tokenise many texts)."""
+    return Tokenizer(extra_words, engine)(text)
 
 
 class SpacyThaiTokenizer:
-    """A spaCy tokenizer on :func:`tokenize`; whitespace tokens become token trailing spaces."""
+    """A spaCy tokenizer on a :class:`Tokenizer`; whitespace tokens become token trailing spaces."""
 
-    def __init__(self, vocab, engine: str = ENGINE):
+    def __init__(self, vocab: Vocab, tokenizer: Tokenizer):
         self.vocab = vocab
-        self.engine = engine
+        self.tokenizer = tokenizer
 
-    def __call__(self, text: str):
+    def __call__(self, text: str) -> Doc:
+        # spaCy is heavy: imported here, so this module loads without it
         from spacy.tokens import Doc
 
         words: list[str] = []
         spaces: list[bool] = []
-        for token in tokenize(text, engine=self.engine):
+        for token in self.tokenizer(text):
             if token == " " and words and not spaces[-1]:
                 spaces[-1] = True  # one space after a word is spaCy's trailing whitespace
                 continue
@@ -74,14 +95,14 @@ class SpacyThaiTokenizer:
             spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
 
-    def to_bytes(self, **kwargs) -> bytes:
+    def to_bytes(self, **kwargs: Any) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs):
+    def from_bytes(self, data: bytes, **kwargs: Any) -> SpacyThaiTokenizer:
         return self
 
-    def to_disk(self, path, **kwargs) -> None:
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
         return None
 
-    def from_disk(self, path, **kwargs):
+    def from_disk(self, path: Any, **kwargs: Any) -> SpacyThaiTokenizer:
         return self

@@ -1,0 +1,58 @@
+"""Which assessment year a figure is of: the year written with it, else the last one
+before it in its paragraph, else the passage's own assessment year."""
+
+from __future__ import annotations
+
+import re
+
+from ita_extract.extract.lexicon import topic_re
+from ita_extract.extract.mentions import PassageMentions
+
+# A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
+YEAR_AFTER_WINDOW = 90
+THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
+YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
+# A year after the figure belongs to another clause after a comparison or an opening
+# parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
+YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)|สูงขึ้น|ดีขึ้น|เดิม|ก่อน|\(")
+
+
+def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None) -> int | None:
+    """The assessment year of a figure: written right after it in the same clause
+    ("91.62 จากการประเมิน ITA ปี 2565"), else the last one before it in the paragraph."""
+    written_after = year_written_after(ctx, end)
+    if written_after is not None:
+        return written_after
+    ls, _ = ctx.line_bounds(start)
+    before = [y for y in ctx.years if ls <= y.start and y.end <= start]
+    if before:
+        y = before[-1]
+        if THIS_YEAR.search(ctx.text[y.end : start]):
+            return doc_year
+        year: int = y.value
+        return year
+    return doc_year
+
+
+def year_written_after(ctx: PassageMentions, end: int) -> int | None:
+    """A year written after a figure in the same clause, before any comparison or "("."""
+    _, le = ctx.line_bounds(end)
+    for y in ctx.years:
+        if end <= y.start <= min(le, end + YEAR_AFTER_WINDOW):
+            between = ctx.text[end : y.start]
+            if YEAR_AFTER_CLAUSE.match(between) and not YEAR_AFTER_BREAK.search(between):
+                year: int = y.value
+                return year
+            return None
+    return None
+
+
+def assessment_year(ctx: PassageMentions) -> int | None:
+    """Stage 3b: the passage's assessment year: the first year written just after an ITA cue
+    ("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564"); target years are already set aside."""
+    for y in ctx.years:
+        if topic_re("year_cue").search(ctx.text[max(0, y.start - 60) : y.start]):
+            year: int = y.value
+            return year
+    return None
+
