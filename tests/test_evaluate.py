@@ -386,6 +386,7 @@ def test_load_gold_reads_top_level_jsonl_and_skips_annotations(tmp_path):
     (gold / "corpus.jsonl").write_text(
         "\n".join(seeds_lines[3:]) + "\n", encoding="utf-8"
     )
+    (gold / "web.jsonl").unlink()
     (gold / "annotations" / "draft.jsonl").write_text("not json\n", encoding="utf-8")
     by_file = evaluate.load_gold_files(gold)
     assert {name: len(records) for name, records in by_file.items()} == {
