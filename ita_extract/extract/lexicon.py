@@ -47,9 +47,23 @@ class Lexicon:
     tiers: dict[str, Tier]
     provinces: tuple[str, ...]
     cues: dict[str, dict[str, list[str]]]
+    # the tier words of each use of tiers.tsv's fourth column, in file order
+    tier_uses: dict[str, tuple[str, ...]]
 
     def cue(self, section: str, key: str) -> list[str]:
         return list(self.cues[section][key])
+
+    def cue_alt(self, section: str, key: str) -> str:
+        """The cue list as a regex alternation in written order (the first that matches wins)."""
+        return "|".join(re.escape(w) for w in self.cues[section][key])
+
+    def cue_fragment(self, section: str, key: str) -> str:
+        """A list documented as regex fragments, joined in written order (not escaped)."""
+        return "|".join(self.cues[section][key])
+
+    def tier_alt(self, use: str) -> str:
+        """The tier words of one use (``standalone``, ``moral``, ``moral_bare``), longest first."""
+        return _alternation(list(self.tier_uses.get(use, ())))
 
     def cue_re(self, section: str, key: str) -> re.Pattern[str]:
         """The cue list as one compiled alternation (cached)."""
@@ -88,12 +102,17 @@ class Lexicon:
 _CUE_RES: dict[tuple[str, str], re.Pattern[str]] = {}
 
 
-def _tiers() -> dict[str, Tier]:
-    tiers = {}
+def _tiers() -> tuple[dict[str, Tier], dict[str, tuple[str, ...]]]:
+    """The NACC tiers (rows with a band), and the words of each use of the fourth column
+    (a moral-organisation level has no band: it is only a use)."""
+    tiers, uses = {}, {}
     for line in _lines("tiers.tsv"):
-        written, band, minimum = line.split("\t")
-        tiers[written] = Tier(written, band, float(minimum))
-    return tiers
+        written, band, minimum, *flags = line.split("\t")
+        if band.strip() != "-":
+            tiers[written] = Tier(written, band, float(minimum))
+        for use in flags:
+            uses.setdefault(use.strip(), []).append(written)
+    return tiers, {use: tuple(words) for use, words in uses.items()}
 
 
 def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
@@ -119,13 +138,15 @@ def _provinces() -> tuple[str, ...]:
 def load_lexicon() -> Lexicon:
     """The lexicon, read once per process."""
     abbreviations, place_abbreviations = _abbreviations()
+    tiers, tier_uses = _tiers()
     return Lexicon(
         honorifics=tuple(_lines("honorifics.txt")),
         position_heads=tuple(_lines("positions.txt")),
         agency_heads=tuple(_lines("agency_heads.txt")),
         abbreviations=abbreviations,
         place_abbreviations=place_abbreviations,
-        tiers=_tiers(),
+        tiers=tiers,
+        tier_uses=tier_uses,
         provinces=_provinces(),
         cues=tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8")),
     )

@@ -32,43 +32,56 @@ MIN_SCORE = 20.0
 # A figure about a group is an ITA figure only when its paragraph names the assessment
 # within this many characters before it (cabinet items state the topic in a heading above).
 AGGREGATE_TOPIC_WINDOW = 1500
+_LEX = load_lexicon()
 # Scores of other indices written in the same news (Transparency International's CPI).
-OTHER_INDEX = re.compile(r"CPI|ดัชนีการรับรู้การทุจริต|Corruption Perception")
+OTHER_INDEX = re.compile(_LEX.cue_alt("figure", "other_index"))
 
 SCORE_UNIT_AFTER = re.compile(r"^\s?คะแนน")
 SCORE_LEAD_BEFORE = re.compile(
-    r"(?:คะแนน|ผลการประเมิน|ค่าคะแนน)(?:รวม|เฉลี่ย|ประเมิน|ที่ได้|ทั้งสิ้น|อยู่ที่|เท่ากับ|ได้|คือ|ของ|\s|[A-Za-z()])*$"
+    rf"(?:{_LEX.cue_alt('figure', 'score_lead')})(?:{_LEX.cue_alt('figure', 'score_lead_glue')}|\s|[A-Za-z()])*$"
 )
-TIER_AFTER = re.compile(r"^\s?(?:หรือ\s?|\(\s?|อยู่ใน\s?|คะแนน\s?)*(?:ระดับ|เกรด)")
-PERCENT_OF_COUNT = re.compile(r"(?:คิดเป็น|เป็น|หรือ)\s?(?:ร้อยละ|สัดส่วน)?\s?$")
+TIER_AFTER = re.compile(
+    rf"^\s?(?:(?:{_LEX.cue_alt('figure', 'tier_after_glue')})\s?)*(?:{_LEX.cue_alt('tier_cue', 'lead')})"
+)
+PERCENT_OF_COUNT = re.compile(
+    rf"(?:{_LEX.cue_alt('figure', 'percent_of_count')})\s?(?:{_LEX.cue_alt('figure', 'percent_of_count_noun')})?\s?$"
+)
 # "ผ่านเกณฑ์ 16 หน่วยงาน จากทั้งหมด 17 หน่วยงาน": the size of the assessed group
-OUT_OF = re.compile(r"จาก\s?(?:ทั้งหมด|ทั้งสิ้น)?\s?(?:จำนวน)?\s?$")
+OUT_OF = re.compile(rf"จาก\s?(?:{_LEX.cue_alt('figure', 'out_of')})?\s?(?:จำนวน)?\s?$")
 # "จากหน่วยงานภาครัฐ 8,300 แห่ง": the group an average or a score was taken over
 FROM_GROUP = re.compile(r"จาก\s?(?:หน่วยงาน[ก-๛]*|ทั้งหมด)?\s?$")
 OPEN_PAREN_BEFORE = re.compile(r"\(\s?$")
 COUNT_TIER_GAP = re.compile(
-    r"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:มี|รวม|ได้|จำนวน|ทั้งหมด|ทั้งสิ้น|\s)*$"
+    rf"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:{_LEX.cue_alt('figure', 'count_tier_glue')}|\s)*$"
 )
 RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{1,30}\s?)?$")
 FROM_RANK = re.compile(r"จาก\s?(?:ลำดับ|อันดับ)")
 # "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
-LEVEL_BEFORE = re.compile(r"(?:จาก|(?:เพิ่มขึ้น|ลดลง|สูงขึ้น|ปรับ(?:ขึ้น|ลด)?)\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$")
-PREVIOUS_LEVEL = re.compile(r"(?:จากเดิม|จากปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)|(?:ใน)?ปี(?:ก่อน|ที่ผ่านมา|ที่แล้ว)(?:หน้า)?)[^\d]{0,12}(?:ที่|คือ|ได้|อยู่ที่)?\s?$")
+LEVEL_BEFORE = re.compile(
+    rf"(?:จาก|(?:{_LEX.cue_alt('figure', 'level_change')})\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$"
+)
+PREVIOUS_LEVEL = re.compile(
+    rf"(?:{_LEX.cue_fragment('figure', 'previous_level')})[^\d]{{0,12}}(?:{_LEX.cue_alt('figure', 'previous_level_glue')})?\s?$"
+)
 FROM_BEFORE = re.compile(r"จาก\s?$")
 # "ได้ 100 คะแนนเต็ม ในตัวชี้วัดด้านการป้องกันการทุจริต": a sub-score named after the number
-SUBSCORE_AFTER = re.compile(r"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{0,6}\s)?(?:ใน|ของ|สำหรับ)?\s?(?:ตัวชี้วัด|หัวข้อ|ด้าน|แบบวัด|OIT|IIT|EIT)")
+SUBSCORE_AFTER = re.compile(
+    rf"\s?(?:คะแนน)?\s?(?:เต็ม)?\s?(?:\S{{0,6}}\s)?(?:{_LEX.cue_alt('figure', 'subscore_after_link')})?\s?(?:{_LEX.cue_alt('figure', 'subscore_after')})"
+)
 # "ผลคะแนนรวมด้านคุณธรรม...": an overall score named after the assessment, not a sub-score.
-OVERALL = re.compile(r"รวม|ภาพรวม|ทั้งสิ้น")
+OVERALL = re.compile(_LEX.cue_alt("figure", "overall"))
 PERCENT_SIGN_AFTER = re.compile(r"^\s?%")
 PERCENT_SCORE_NEAR = re.compile(r"คะแนน\s?(?:เฉลี่ย)?\s?(?:ร้อยละ)?\s?$")
-PERCENT_SCORE_WIDE = re.compile(r"ผลคะแนน|ได้คะแนน|มีคะแนน|คะแนนรวม")
+PERCENT_SCORE_WIDE = re.compile(_LEX.cue_alt("figure", "percent_score_wide"))
 # "85 คะแนนขึ้นไป" is a threshold; "ได้ 100 คะแนนเต็ม" is a full score, which is a result
-THRESHOLD_AFTER = re.compile(r"^\s?(?:คะแนน\s?)?(?:ขึ้นไป|ลงมา)")
+THRESHOLD_AFTER = re.compile(rf"^\s?(?:คะแนน\s?)?(?:{_LEX.cue_alt('figure', 'threshold_after')})")
 # "92 คะแนน ได้แก่ A B C": a score that heads a list
-HEADER_AFTER = re.compile(r"\s?(?:คะแนน)?\s?\)?\s?(?:นั้น|ซึ่ง)?\s?(?:ได้แก่|คือ)\s?")
-OBLIGATION = re.compile(r"จะต้อง|ต้องมี|ต้องได้|กำหนดค่าเป้าหมาย|กำหนดเป้าหมาย|ให้ได้")
-LIST_MARKER_BEFORE = re.compile(r"(?:ส่วนที่|ข้อที่|ข้อ|ครั้งที่|ฉบับที่|ชั้น|ชั้นที่|ห้อง|ภาค|รุ่นที่|ระยะที่|ตัวชี้วัดที่)\s?$")
-AREA_AGENCY = re.compile(r"^(?:จังหวัด|อำเภอ|ตำบล|ภาค|พื้นที่)")
+HEADER_AFTER = re.compile(
+    rf"\s?(?:คะแนน)?\s?\)?\s?(?:{_LEX.cue_alt('figure', 'header_after_link')})?\s?(?:{_LEX.cue_alt('figure', 'header_after')})\s?"
+)
+OBLIGATION = re.compile(_LEX.cue_alt("figure", "obligation"))
+LIST_MARKER_BEFORE = re.compile(rf"(?:{_LEX.cue_alt('figure', 'list_marker_before')})\s?$")
+AREA_AGENCY = re.compile(rf"^(?:{_LEX.cue_alt('figure', 'area_agency')})")
 PEOPLE_COUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
