@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from ita_extract.extract.entities import Mention
+from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.patterns import ABBR_RE, THAI, Patterns, patterns, word_starts
 
 # After an agency head, these begin a clause, not a name ("กระทรวงที่ได้...", but "กรมที่ดิน").
-FUNCTION_AFTER_HEAD = re.compile(r"(?:ที่$|ที่(?:ได้|มี|เป็น|ผ่าน|เข้า|อยู่)|ซึ่ง|และ|ต่าง|ละ$|ทั้ง|นี้|นั้น|ใน|ของ|ฯ)")
+FUNCTION_AFTER_HEAD = re.compile(rf"(?:{load_lexicon().cue_fragment('agency_head', 'function_after')})")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
 PUBLIC_ORG_SUFFIX = re.compile(r"\s?(\((?:องค์การมหาชน|มหาชน)\))")

@@ -62,8 +62,9 @@ class Lexicon:
         return "|".join(self.cues[section][key])
 
     def tier_alt(self, use: str) -> str:
-        """The tier words of one use (``standalone``, ``moral``, ``moral_bare``), longest first."""
-        return _alternation(list(self.tier_uses.get(use, ())))
+        """The tier words of one use (``standalone``, ``moral``, ``moral_bare``) as a regex
+        alternation in file order (a longer word that begins with a shorter one comes first)."""
+        return "|".join(re.escape(w) for w in self.tier_uses[use])
 
     def cue_re(self, section: str, key: str) -> re.Pattern[str]:
         """The cue list as one compiled alternation (cached)."""

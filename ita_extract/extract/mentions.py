@@ -18,8 +18,9 @@ from ita_extract.models import Evidence
 # A target year's cue ("ยกระดับการประเมิน ITA ... ประจำปีงบประมาณ พ.ศ.2567") can stand a
 # whole activity name before the year.
 TARGET_YEAR_WINDOW = 100
-YEAR_RANGE = re.compile(r"^\s?(?:-|–|ถึง)\s?(?:พ\.ศ\.)?\s?\d")
-YEAR_RANGE_BEFORE = re.compile(r"(?:-|–|ถึง)\s?$")
+_RANGE = load_lexicon().cue_alt("year", "range")
+YEAR_RANGE = re.compile(rf"^\s?(?:{_RANGE})\s?(?:พ\.ศ\.)?\s?\d")
+YEAR_RANGE_BEFORE = re.compile(rf"(?:{_RANGE})\s?$")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Patterns:
         # ("องค์กรมี..." holds no กรม).
         self.agency_core = re.compile(rf"(?:{lex.agency_alt})(?![\u0e30-\u0e3a\u0e45-\u0e4e])[{THAI}A-Za-z0-9.ฯ]*")
         self.company = re.compile(
-            r"(?:บริษัท|บมจ\.)\s?[^\n]{1,70}?จำกัด(?:\s?\(มหาชน\))?"
+            rf"(?:{lex.cue_alt('company', 'head')})\s?[^\n]{{1,70}}?จำกัด(?:\s?\(มหาชน\))?"
         )
         self.province = re.compile(rf"(?:{lex.province_alt})")
         self.province_chunk = re.compile(rf"\s(จังหวัด(?:{lex.province_alt}))")
@@ -50,16 +50,17 @@ class Patterns:
         # "ระดับ AA", "ระดับ “ผ่านดี”", "(ระดับ AA)", "เกรด A". A letter tier must not run on
         # into a Latin word; ผ่าน must not be ผ่านเกณฑ์/ผ่านการ.
         self.tier = re.compile(
-            rf"(?:ระดับ|เกรด)\s?(?:ผลการประเมิน\s?)?(?:ที่\s?)?[“\"'‘]?\s?(?P<tier>{tiers})(?![A-Za-z])(?!เกณฑ์|การ|ค่า)\s?[”\"'’]?"
+            rf"(?:{lex.cue_alt('tier_cue', 'lead')})\s?(?:ผลการประเมิน\s?)?(?:ที่\s?)?[“\"'‘]?\s?(?P<tier>{tiers})(?![A-Za-z])"
+            rf"(?!{lex.cue_alt('tier_cue', 'not_after')})\s?[”\"'’]?"
         )
         # the word tiers also stand alone ("... ผ่านดีเยี่ยม 97 คะแนน"); letters and ผ่าน need ระดับ
-        self.word_tier = re.compile(r"(?<![ก-๛])(?P<tier>ผ่านดีเยี่ยม|ผ่านดี|ดีเยี่ยม|ต้องปรับปรุงโดยด่วน)(?![ก-๛])")
+        self.word_tier = re.compile(rf"(?<![ก-๛])(?P<tier>{lex.tier_alt('standalone')})(?![ก-๛])")
         # The moral-organisation levels, written with or without องค์กร ("ระดับคุณธรรมต้นแบบ"),
-        # kept as written:
+        # kept as written (the moral and moral_bare uses of tiers.tsv):
         # ส่งเสริม (1), พัฒนา or plain คุณธรรม (2), ต้นแบบ (3), and the ต้นแบบโดดเด่น distinction.
         self.moral_tier = re.compile(
-            r"(?:ระดับที่\s?[123]\s?)?(?P<tier>องค์กรคุณธรรมต้นแบบโดดเด่น|องค์กรคุณธรรมต้นแบบ|องค์กรส่งเสริมคุณธรรม|องค์กรพัฒนาคุณธรรม)"
-            r"|ระดับ(?:ที่\s?[123])?\s?(?P<bare>คุณธรรมต้นแบบโดดเด่น|คุณธรรมต้นแบบ|ส่งเสริมคุณธรรม|พัฒนาคุณธรรม|องค์กรคุณธรรม|คุณธรรม)(?![ก-๛])"
+            rf"(?:ระดับที่\s?[123]\s?)?(?P<tier>{lex.tier_alt('moral')})"
+            rf"|ระดับ(?:ที่\s?[123])?\s?(?P<bare>{lex.tier_alt('moral_bare')})(?![ก-๛])"
         )
         self.generic_agency = set(lex.cue("agency", "generic"))
         self.assessor = re.compile(

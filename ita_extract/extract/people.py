@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from pythainlp.corpus import thai_family_names
 
+from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.patterns import ABBR_RE, Patterns, patterns, word_starts
 
-NOT_GIVEN = re.compile(r"(?:ทรงคุณวุฒิ|ชำนาญการ|เชี่ยวชาญ|ปฏิบัติการ|อาวุโส)")
+NOT_GIVEN = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'not_given')})")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def find_people(text: str) -> list[Person]:
 
 
 # Chunks that go on with the same person's title rather than start a new clause.
-POSITION_CONTINUATION = re.compile(r"รักษาการ|รักษาราชการ|ด้าน[ก-๛]|ฝ่าย[ก-๛]|ประจำ[ก-๛]|และรัฐมนตรี")
+POSITION_CONTINUATION = re.compile(load_lexicon().cue_fragment("position", "continuation"))
+MINISTER_ABBR = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'minister_abbr')})")
 REGION = re.compile(r"เขต[ก-๛]*(?:ที่)?\s?\d{1,3}(?!\d)")
 LATIN_NAME = re.compile(r"[A-Z][A-Z&.]{1,12}")
 _ORG_CONTINUATION = ("ว่าการ", "กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
@@ -110,7 +112,7 @@ def _position_after(text: str, end: int, pat: Patterns) -> PositionSpan:
     officer = pat.provincial_officer.match(text, start)
     if officer:  # "อุตสาหกรรมจังหวัดยะลา": the title ends with the province
         return PositionSpan(officer.group(0), start, officer.end())
-    if not pat.position_head.match(text, start) and not re.match(r"(?:รมว\.|รมช\.)", text[start:]):
+    if not pat.position_head.match(text, start) and not MINISTER_ABBR.match(text[start:]):
         return NO_POSITION
     chunks = _chunks(text, start)
     if not chunks:
@@ -180,10 +182,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, int]]:
     return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s,]+", text[start:line_end])][:6]
 
 
-POSITION_STOP = re.compile(
-    r"(?:เป็นประธาน|กล่าว|เปิดเผย|ได้|ร่วม|พร้อม|ให้|เดินทาง|ในฐานะ|ตรวจ|มอบ|นำ|เข้า|ลงพื้นที่|ชี้แจง|เผย|ระบุ"
-    r"|และเจ้าหน้าที่|และคณะ|และผู้)"
-)
+POSITION_STOP = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'stop')})")
 
 
 def _trim_position(chunk: str, pat: Patterns) -> str:

@@ -22,14 +22,15 @@ from ita_extract.models import Assessment, Result
 
 # Agencies of one list sharing one score are separated only by spaces, commas, "และ" or
 # list numbers; anything longer ends the list.
+_LEX = load_lexicon()
 LIST_GLUE = re.compile(
-    r"^\s?(?:\([^()\d]{1,20}\)\s?)*[\s,]*(?:และ|หรือ)?[\s,]*(?:\(?\d{1,3}[).]\s?)?[\s,]*(?:และ)?\s*$"
+    rf"^\s?(?:\([^()\d]{{1,20}}\)\s?)*[\s,]*(?:{_LEX.cue_alt('result', 'list_glue')})?[\s,]*(?:\(?\d{{1,3}}[).]\s?)?[\s,]*(?:และ)?\s*$"
 )  # "A (สวอ.) B และ C", "1) A 2) B"
 # A subject sentence ("บสย. ... คว้าคะแนน ... 97.59 คะแนน") seldom runs longer than this.
 SUBJECT_WINDOW = 320
 # A tier written after the score ("97.10 หรือ ระดับ AA") is at most this far.
 TIER_AFTER_WINDOW = 40
-LIST_TRIGGER = re.compile(r"ได้แก่|ดังนี้|ประกอบด้วย|มีดังนี้")
+LIST_TRIGGER = re.compile(_LEX.cue_alt("result", "list_trigger"))
 
 
 class ResultAt(NamedTuple):
@@ -46,11 +47,14 @@ class Pair(NamedTuple):
     agency: Mention
 
 # "... และองค์การเภสัชกรรม มีผลการประเมินอยู่ในระดับ A": a tier written after a list
-TIER_AFTER_LIST = re.compile(r"\s?(?:มี|ได้)?(?:ผลการประเมิน|ผลคะแนน|คะแนน)?\s?(?:อยู่)?\s?(?:ใน)?\s?(?:ระดับ|เกรด)")
+TIER_AFTER_LIST = re.compile(
+    rf"\s?(?:{_LEX.cue_alt('result', 'tier_after_list_verb')})?(?:{_LEX.cue_alt('result', 'tier_after_list_noun')})?"
+    rf"\s?(?:อยู่)?\s?(?:ใน)?\s?(?:{_LEX.cue_alt('tier_cue', 'lead')})"
+)
 # scores written one after another: "96.67 และ 95.64", "98, 97 และ 96 คะแนน"
-SCORE_RUN_GLUE = re.compile(r"^\s?(?:คะแนน)?\s?(?:,|และ|กับ)\s?(?:ร้อยละ)?\s?$")
-RESPECTIVELY = re.compile(r"\s?(?:คะแนน)?\s?ตามลำดับ")
-HEADER_TIER_GAP = re.compile(r"^[\s”\"')]*(?:คะแนนเต็ม|คะแนน|ที่|มี|ได้|\s)*$")
+SCORE_RUN_GLUE = re.compile(rf"^\s?(?:คะแนน)?\s?(?:{_LEX.cue_alt('result', 'score_run_glue')})\s?(?:ร้อยละ)?\s?$")
+RESPECTIVELY = re.compile(rf"\s?(?:คะแนน)?\s?(?:{_LEX.cue_alt('result', 'respectively')})")
+HEADER_TIER_GAP = re.compile(rf"^[\s”\"')]*(?:{_LEX.cue_alt('result', 'header_tier_glue')}|\s)*$")
 
 
 def _list_after(ctx: PassageMentions, n: Mention) -> list[Mention]:
@@ -59,11 +63,13 @@ def _list_after(ctx: PassageMentions, n: Mention) -> list[Mention]:
     return _list_items(ctx, m.end()) if m else []
 
 
-OBLIGATION = re.compile(r"จะต้อง|ต้องมี|ต้องได้|กำหนดค่าเป้าหมาย|กำหนดเป้าหมาย|ให้ได้")
-LOCATOR = re.compile(r"จังหวัด|อำเภอ|สำนักงานเขตพื้นที่การศึกษา")
+OBLIGATION = re.compile(_LEX.cue_alt("figure", "obligation"))
+LOCATOR = re.compile(_LEX.cue_alt("result", "locator"))
 # "รัฐวิสาหกิจสังกัด คค.", "หน่วยงานภายใต้กระทรวง...": an agency named as the parent of
 # the subject, not the subject itself.
-PARENT_BEFORE = re.compile(r"(?:สังกัด|ภายใต้|ในกำกับของ|ในกลุ่ม|(?<![ก-๛])ใน|(?<=\d)\s?ใน|อันดับ\s?\d+\s?ใน)\s?$")
+PARENT_BEFORE = re.compile(
+    rf"(?:{_LEX.cue_alt('result', 'parent_before')}|(?<![ก-๛])ใน|(?<=\d)\s?ใน|อันดับ\s?\d+\s?ใน)\s?$"
+)
 
 
 def _can_be_scored(ctx: PassageMentions, a: Mention) -> bool:

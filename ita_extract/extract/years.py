@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 
-from ita_extract.extract.lexicon import topic_re
+from ita_extract.extract.lexicon import load_lexicon, topic_re
 from ita_extract.extract.mentions import PassageMentions
 
 # A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
 YEAR_AFTER_WINDOW = 90
-THIS_YEAR = re.compile(r"ปีนี้|ปีปัจจุบัน")
+_LEX = load_lexicon()
+THIS_YEAR = re.compile(_LEX.cue_alt("year", "this_year"))
 YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
 # A year after the figure belongs to another clause after a comparison or an opening
 # parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
-YEAR_AFTER_BREAK = re.compile(r"เพิ่ม|ลด|กว่า|เทียบ|ตั้งแต่|จาก(?!การ)|สูงขึ้น|ดีขึ้น|เดิม|ก่อน|\(")
+YEAR_AFTER_BREAK = re.compile(_LEX.cue_fragment("year", "after_break"))
 
 
 def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None) -> int | None:
