@@ -13,7 +13,8 @@ from ita_extract.extract.patterns import ABBR_RE, THAI, Patterns, patterns, word
 FUNCTION_AFTER_HEAD = re.compile(rf"(?:{load_lexicon().cue_fragment('agency_head', 'function_after')})")
 TITLED_DEFINITION = re.compile(rf"\(\s?(?P<title>[ก-๛]{{2,20}})\s(?P<abbr>{ABBR_RE})\s?\)")
 THAI_RUN = re.compile(r"[ก-๛]+")
-PUBLIC_ORG_SUFFIX = re.compile(r"\s?(\((?:องค์การมหาชน|มหาชน)\))")
+PUBLIC_ORG_SUFFIX = re.compile(rf"\s?(\((?:{load_lexicon().cue_alt('agency_head', 'public_org')})\))")
+_TAKES_ABBR = tuple(load_lexicon().cue("agency_head", "takes_abbr"))
 CATEGORY_BEFORE = re.compile(r"ประเภท\s?$")
 PLACE_NAME = re.compile(r"[ก-๛]{2,30}")
 ALIAS_AFTER = re.compile(r"\s?หรือ\s?([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3})")
@@ -59,7 +60,7 @@ def find_agencies(text: str, abbreviations: dict[str, str] | None = None) -> lis
         # continuation chunks: "สำนักงาน ป.ป.ช.", "... จังหวัดขอนแก่น"
         while True:
             rest = text[end:end + 80]
-            if name.endswith(("สำนักงาน", "คณะกรรมการ", "กรม")):
+            if name.endswith(_TAKES_ABBR):
                 a = pat.abbr_chunk.match(rest)
                 if a:
                     name = name + " " + a.group(1) if rest.startswith(" ") else name + a.group(1)

@@ -54,8 +54,8 @@ OPEN_PAREN_BEFORE = re.compile(r"\(\s?$")
 COUNT_TIER_GAP = re.compile(
     rf"^[\s”\"')]*(?:\(?\s?\d+(?:\.\d+)?\s?คะแนนขึ้นไป\s?\)?)?\s?(?:{_LEX.cue_alt('figure', 'count_tier_glue')}|\s)*$"
 )
-RANK_OF = re.compile(r"^\s?(?:จาก|ของ)\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{1,30}\s?)?$")
-FROM_RANK = re.compile(r"จาก\s?(?:ลำดับ|อันดับ)")
+RANK_OF = re.compile(rf"^\s?(?:{_LEX.cue_alt('figure', 'rank_of')})\s?(?:ทั้งหมด\s?|จำนวน\s?)?(?:[^\d\s]{{1,30}}\s?)?$")
+FROM_RANK = re.compile(rf"จาก\s?(?:{_LEX.cue_alt('figure', 'rank_word')})")
 # "เพิ่มขึ้นจาก 91.31 (คะแนน)", "... เป็น 94.69": the number after จาก/เป็น is a level.
 LEVEL_BEFORE = re.compile(
     rf"(?:จาก|(?:{_LEX.cue_alt('figure', 'level_change')})\s?เป็น|คะแนน\s?เป็น)\s?(?:คะแนน\s?)?$"

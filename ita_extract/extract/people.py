@@ -99,9 +99,7 @@ POSITION_CONTINUATION = re.compile(load_lexicon().cue_fragment("position", "cont
 MINISTER_ABBR = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'minister_abbr')})")
 REGION = re.compile(r"เขต[ก-๛]*(?:ที่)?\s?\d{1,3}(?!\d)")
 LATIN_NAME = re.compile(r"[A-Z][A-Z&.]{1,12}")
-_ORG_CONTINUATION = ("ว่าการ", "กระทรวง", "กรม", "สำนักงาน", "สำนัก", "จังหวัด", "มหาวิทยาลัย", "บริษัท",
-                     "ธนาคาร", "ศูนย์", "สถาบัน", "องค์การ", "การ", "กอง", "เทศบาล", "อำเภอ",
-                     "บรรษัท", "กองทุน", "สภา", "คณะกรรมการ")
+_ORG_CONTINUATION = tuple(load_lexicon().cue("position", "org_continuation"))
 
 
 def _position_after(text: str, end: int, pat: Patterns) -> PositionSpan:
