@@ -200,6 +200,44 @@ def crawl(
         raise typer.Exit(1)
 
 
+# `ita release`'s corpus in a checkout: the shared archive beside the repository.
+DEFAULT_CORPUS = Path("../shared/corpus/thaigov-v2-corpus.tar.zst")
+
+
+@app.command()
+def release(
+    corpus: Annotated[Path, typer.Option("--corpus", help="thaigov-v2-corpus: an unpacked folder or the .tar.zst.")] = DEFAULT_CORPUS,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the release folder into.")] = Path("dist"),
+    gold: Annotated[Path, typer.Option("--gold", help="Gold folder whose evaluation goes into the manifest.")] = DEFAULT_GOLD,
+    no_evaluate: Annotated[bool, typer.Option("--no-evaluate", help="Record no evaluation figures.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes (default: cores - 1).")] = None,
+) -> None:
+    """Run the pipeline over the whole corpus and write a versioned release folder: the
+    SQLite file, CSV and JSONL exports of every table, a dataset card and a manifest
+    (checksums, counts, evaluation figures, sha256 of every file). Exports are byte-identical
+    from one run to the next.
+
+    Example:
+
+        ita release --corpus ../shared/corpus/thaigov-v2-corpus.tar.zst --out dist
+    """
+    from ita_extract.errors import GoldError, ItaError
+    from ita_extract.release import make_release, summary_line
+
+    if not corpus.exists():
+        err.print(f"release: no corpus at {corpus} (give --corpus DIR_OR_TAR)")
+        raise typer.Exit(2)
+    if not no_evaluate and not gold.is_dir():
+        err.print(f"release: no gold folder at {gold} (give --gold DIR, or --no-evaluate)")
+        raise typer.Exit(2)
+    try:
+        report = make_release(corpus, out, gold=None if no_evaluate else gold, workers=workers, progress=sys.stderr.isatty())
+    except (ItaError, GoldError) as e:
+        err.print(f"release: {e}")
+        raise typer.Exit(2) from None
+    err.print(summary_line(report))
+
+
 def _print_stats(stats, db: Path) -> None:
     failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
     err.print(
