@@ -238,6 +238,32 @@ def release(
     err.print(summary_line(report))
 
 
+@app.command()
+def plots(
+    out: Annotated[Path, typer.Argument(help="Folder to save the PNG files in.")],
+    db: Annotated[Path, typer.Option("--db", help="The dataset (an ita release's ita.db, or any ita SQLite file).")] = Path("ita.db"),
+    gold: Annotated[Path | None, typer.Option("--gold", help="Also plot the gold evaluation of what the file holds.")] = None,
+) -> None:
+    """Save the notebooks' figures as PNG: tiers per fiscal year, scores by agency type, the
+    largest year-over-year changes, national averages as reported (and, with --gold, the
+    gold evaluation per field and family).
+
+    Example:
+
+        ita plots docs/figures --db dist/ita-thaigov-0.1.0/ita.db --gold gold
+    """
+    from ita_extract.errors import GoldError, ItaError
+    from ita_extract.plots import save_all
+
+    try:
+        saved = save_all(out, _existing_db(db), gold=gold)
+    except (ItaError, GoldError) as e:
+        err.print(f"plots: {e}")
+        raise typer.Exit(2) from None
+    for path in saved:
+        print(path)
+
+
 def _print_stats(stats, db: Path) -> None:
     failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
     err.print(
