@@ -264,6 +264,40 @@ def plots(
         print(path)
 
 
+@app.command()
+def warc(
+    paths: Annotated[list[str], typer.Argument(help="WARC or ARC files (.warc, .warc.gz, .arc.gz) or globs.")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to write (created if absent).")] = Path("ita.db"),
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="An existing Dask cluster (tcp://HOST:PORT); default: a LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes of the LocalCluster.")] = 2,
+) -> None:
+    """Read web archives on Dask: workers keep the Thai pages about the assessment, parse and
+    extract them; one writer stores them with their WARC provenance. A rerun skips the files
+    already done; a file whose worker died is retried.
+
+    Example:
+
+        ita warc 'crawls/*.warc.gz' --db ita.db --workers 2
+    """
+    from ita_extract.errors import ItaError
+    from ita_extract.warc import run_warc
+
+    try:
+        stats = run_warc(paths, db_path=db, scheduler=scheduler, workers=workers, progress=sys.stderr.isatty())
+    except ItaError as e:
+        err.print(f"warc: {e}")
+        raise typer.Exit(2) from None
+    failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
+    err.print(
+        f"{stats.files} files ({stats.skipped_files} already done, {stats.failed_files} failed), {stats.records} records, "
+        f"{stats.html} HTML, {stats.relevant} relevant, {stats.documents} documents, {stats.failed} failed"
+        + (f" ({failures})" if failures else "")
+        + f" in {stats.seconds:.1f} s ({stats.records_per_second:.0f} records/s on {stats.workers} workers) → {db}"
+    )
+    if stats.failed:
+        raise typer.Exit(1)
+
+
 def _print_stats(stats, db: Path) -> None:
     failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
     err.print(
