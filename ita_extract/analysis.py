@@ -18,10 +18,11 @@ import re
 import sqlite3
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ita_extract import evaluate as ev
 from ita_extract import store
@@ -157,6 +158,20 @@ def national_averages(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ how far to trust it
 
 
+class _ReadOnly:
+    """The part of sqlite-utils' Database that ``store.load_records`` uses (``query``), over a
+    read-only ``sqlite3`` connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def query(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+
 def trust_scores(gold_dir: Path, db_path: Path) -> ev.ScoreSets:
     """The gold evaluation of what ``db_path`` holds: every gold document scored against the
     record stored for it (a gold document the file lacks counts as all missed), for all gold
@@ -165,11 +180,13 @@ def trust_scores(gold_dir: Path, db_path: Path) -> ev.ScoreSets:
     by_file = ev.load_gold_files(gold_dir)
     gold = [r for records in by_file.values() for r in records]
     docs = [r.doc for r in gold]
-    db = store.open_db(db_path)
+    conn = connect(db_path)
     try:
-        found = {r.doc: r for r in store.load_records(db, docs + [CORPUS_PREFIX + d for d in docs])}
+        # store.load_records on a read-only connection: store.open_db would migrate and switch
+        # the file to WAL, changing a release's ita.db (and its manifest checksum).
+        found = {r.doc: r for r in store.load_records(cast(Any, _ReadOnly(conn)), docs + [CORPUS_PREFIX + d for d in docs])}
     finally:
-        db.close()
+        conn.close()
     pred = []
     for doc in docs:
         record = found.get(doc) or found.get(CORPUS_PREFIX + doc)

@@ -59,7 +59,9 @@ def test_notebook_runs_headless(name, seed_db, monkeypatch):
 
 @pytest.mark.slow  # scores the file against all gold
 def test_plots_saves_every_figure(seed_db, tmp_path):
+    before = seed_db.read_bytes()
     saved = plots.save_all(tmp_path / "png", seed_db, gold=GOLD)
+    assert seed_db.read_bytes() == before  # read-only: a release's ita.db keeps its checksum
     assert [p.name for p in saved] == [f"{n}.png" for n in plots.FIGURES] + ["trust_by_field.png"]
     for path in saved:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
