@@ -292,7 +292,10 @@ def warc(
         f"{stats.files} files ({stats.skipped_files} already done, {stats.failed_files} failed), {stats.records} records, "
         f"{stats.html} HTML, {stats.relevant} relevant, {stats.documents} documents, {stats.failed} failed"
         + (f" ({failures})" if failures else "")
-        + f" in {stats.seconds:.1f} s ({stats.records_per_second:.0f} records/s on {stats.workers} workers) → {db}"
+        + f" in {stats.seconds:.1f} s ({stats.cluster_seconds:.1f} s starting the cluster; "
+        f"{stats.records_per_second:.0f} records/s on {stats.workers} workers"
+        + (f", worker peak RSS {max(stats.worker_peak_rss_mb.values()):.0f} MB" if stats.worker_peak_rss_mb else "")
+        + f") → {db}"
     )
     if stats.failed:
         raise typer.Exit(1)

@@ -120,13 +120,16 @@ class WarcStats:
     documents: int = 0
     failed: int = 0
     seconds: float = 0.0
+    cluster_seconds: float = 0.0  # starting (or reaching) the cluster, within ``seconds``
     workers: int = 0
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
 
     @property
     def records_per_second(self) -> float:
-        return self.records / self.seconds if self.seconds else 0.0
+        """Records read per second once the cluster is up."""
+        busy = self.seconds - self.cluster_seconds
+        return self.records / busy if busy > 0 else 0.0
 
 
 def warc_doc_id(record_id: str) -> str:
@@ -253,6 +256,15 @@ def _store(db: Any, outcome: FileOutcome, run_id: int) -> int:
     return len(outcome.documents)
 
 
+def _warm_up() -> None:
+    """Load the parser and the extractor's models in a worker (as the corpus runner's pool does)."""
+    try:
+        extract_article(parse_html("<html><body><p>การประเมิน ITA ได้ 95.00 คะแนน</p></body></html>".encode(),
+                                   doc="warm-up"))
+    except Exception:
+        pass
+
+
 def _worker_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -289,6 +301,7 @@ def run_warc(
                 stats.seconds = time.monotonic() - started
                 return stats
             cluster = None
+            cluster_started = time.monotonic()
             try:
                 if scheduler:
                     client = Client(scheduler, timeout=10)
@@ -300,6 +313,8 @@ def run_warc(
                 raise WarcError(f"no Dask cluster at {scheduler}: {e}") from None
             try:
                 stats.workers = len(client.scheduler_info()["workers"])
+                client.run(_warm_up)  # load the extractor on every worker before the clock runs
+                stats.cluster_seconds = time.monotonic() - cluster_started
                 futures = {client.submit(process_file, str(p), key=f"warc-file-{p}", retries=RETRIES, pure=False): p
                            for p in todo}
                 last = time.monotonic()
