@@ -15,6 +15,7 @@ import html
 import io
 import sys
 import uuid
+from urllib.parse import quote
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -51,7 +52,7 @@ def main() -> None:
             writer = WARCWriter(f, gzip=True)
             for path in chunk:
                 rel = path.relative_to(args.corpus).as_posix()
-                uri = "https://corpus.example/" + rel
+                uri = "https://corpus.example/" + quote(rel)  # names hold spaces and Thai
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(
                     uri, "response", payload=io.BytesIO(page(path.read_text(encoding="utf-8", errors="replace"))),
