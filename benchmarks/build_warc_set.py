@@ -15,8 +15,8 @@ import html
 import io
 import sys
 import uuid
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
