@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from ita_extract import __version__, store
 from ita_extract import evaluate as ev
-from ita_extract import store
 
 __all__ = [
     "agency_type",
@@ -274,8 +274,10 @@ def markdown_table(rows: list[dict[str, Any]], columns: list[str] | None = None)
     return "\n".join(lines)
 
 
-def dataset_path(default: str = "../dist/ita-thaigov-0.1.0/ita.db") -> Path:
-    """The dataset a notebook reads: ``$ITA_DB``, else ``default`` (a release's ``ita.db``)."""
+def dataset_path(default: str | None = None) -> Path:
+    """The dataset a notebook reads: ``$ITA_DB``, else ``default``, else this version's
+    release (``make dataset``: ``../dist/ita-thaigov-<version>/ita.db`` from ``notebooks/``)."""
+    default = default or f"../dist/ita-thaigov-{__version__}/ita.db"  # = release.release_name()
     return Path(os.environ.get("ITA_DB", default))
 
 
