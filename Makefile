@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 
-.PHONY: install demo test quick types imports evaluate bench lint clean dataset plots
+.PHONY: install demo test quick types imports evaluate bench lint clean dataset
 
 $(BIN)/ita: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
