@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 
-.PHONY: install demo test quick types imports evaluate bench lint clean
+.PHONY: install demo test quick types imports evaluate bench lint clean dataset
 
 $(BIN)/ita: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ types: install
 
 evaluate: install
 	$(BIN)/ita evaluate gold --details
+
+# The versioned whole-corpus release (ita release): the shared archive beside the checkout.
+CORPUS ?= ../shared/corpus/thaigov-v2-corpus.tar.zst
+DIST ?= dist
+dataset: install
+	$(BIN)/ita release --corpus $(CORPUS) --out $(DIST)
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py

@@ -200,6 +200,107 @@ def crawl(
         raise typer.Exit(1)
 
 
+# `ita release`'s corpus in a checkout: the shared archive beside the repository.
+DEFAULT_CORPUS = Path("../shared/corpus/thaigov-v2-corpus.tar.zst")
+
+
+@app.command()
+def release(
+    corpus: Annotated[Path, typer.Option("--corpus", help="thaigov-v2-corpus: an unpacked folder or the .tar.zst.")] = DEFAULT_CORPUS,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the release folder into.")] = Path("dist"),
+    gold: Annotated[Path, typer.Option("--gold", help="Gold folder whose evaluation goes into the manifest.")] = DEFAULT_GOLD,
+    no_evaluate: Annotated[bool, typer.Option("--no-evaluate", help="Record no evaluation figures.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes (default: cores - 1).")] = None,
+) -> None:
+    """Run the pipeline over the whole corpus and write a versioned release folder: the
+    SQLite file, CSV and JSONL exports of every table, a dataset card and a manifest
+    (checksums, counts, evaluation figures, sha256 of every file). Exports are byte-identical
+    from one run to the next.
+
+    Example:
+
+        ita release --corpus ../shared/corpus/thaigov-v2-corpus.tar.zst --out dist
+    """
+    from ita_extract.errors import GoldError, ItaError
+    from ita_extract.release import make_release, summary_line
+
+    if not corpus.exists():
+        err.print(f"release: no corpus at {corpus} (give --corpus DIR_OR_TAR)")
+        raise typer.Exit(2)
+    if not no_evaluate and not gold.is_dir():
+        err.print(f"release: no gold folder at {gold} (give --gold DIR, or --no-evaluate)")
+        raise typer.Exit(2)
+    try:
+        report = make_release(corpus, out, gold=None if no_evaluate else gold, workers=workers, progress=sys.stderr.isatty())
+    except (ItaError, GoldError) as e:
+        err.print(f"release: {e}")
+        raise typer.Exit(2) from None
+    err.print(summary_line(report))
+
+
+@app.command()
+def plots(
+    out: Annotated[Path, typer.Argument(help="Folder to save the PNG files in.")],
+    db: Annotated[Path, typer.Option("--db", help="The dataset (an ita release's ita.db, or any ita SQLite file).")] = Path("ita.db"),
+    gold: Annotated[Path | None, typer.Option("--gold", help="Also plot the gold evaluation of what the file holds.")] = None,
+) -> None:
+    """Save the notebooks' figures as PNG: tiers per fiscal year, scores by agency type, the
+    largest year-over-year changes, national averages as reported (and, with --gold, the
+    gold evaluation per field and family).
+
+    Example:
+
+        ita plots docs/figures --db dist/ita-thaigov-0.1.0/ita.db --gold gold
+    """
+    from ita_extract.errors import GoldError, ItaError
+    from ita_extract.plots import save_all
+
+    try:
+        saved = save_all(out, _existing_db(db), gold=gold)
+    except (ItaError, GoldError) as e:
+        err.print(f"plots: {e}")
+        raise typer.Exit(2) from None
+    for path in saved:
+        print(path)
+
+
+@app.command()
+def warc(
+    paths: Annotated[list[str], typer.Argument(help="WARC or ARC files (.warc, .warc.gz, .arc.gz) or globs.")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to write (created if absent).")] = Path("ita.db"),
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="An existing Dask cluster (tcp://HOST:PORT); default: a LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes of the LocalCluster.")] = 2,
+) -> None:
+    """Read web archives on Dask: workers keep the Thai pages about the assessment, parse and
+    extract them; one writer stores them with their WARC provenance. A rerun skips the files
+    already done; a file whose worker died is retried.
+
+    Example:
+
+        ita warc 'crawls/*.warc.gz' --db ita.db --workers 2
+    """
+    from ita_extract.errors import ItaError
+    from ita_extract.warc import run_warc
+
+    try:
+        stats = run_warc(paths, db_path=db, scheduler=scheduler, workers=workers, progress=sys.stderr.isatty())
+    except ItaError as e:
+        err.print(f"warc: {e}")
+        raise typer.Exit(2) from None
+    failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
+    err.print(
+        f"{stats.files} files ({stats.skipped_files} already done, {stats.failed_files} failed), {stats.records} records, "
+        f"{stats.html} HTML, {stats.relevant} relevant, {stats.documents} documents, {stats.failed} failed"
+        + (f" ({failures})" if failures else "")
+        + f" in {stats.seconds:.1f} s ({stats.cluster_seconds:.1f} s starting the cluster; "
+        f"{stats.records_per_second:.0f} records/s on {stats.workers} workers"
+        + (f", worker peak RSS {max(stats.worker_peak_rss_mb.values()):.0f} MB" if stats.worker_peak_rss_mb else "")
+        + f") → {db}"
+    )
+    if stats.failed:
+        raise typer.Exit(1)
+
+
 def _print_stats(stats, db: Path) -> None:
     failures = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.failures.items()))
     err.print(

@@ -18,6 +18,11 @@ applied to the parsed article's date. An article crawled on several days is proc
 Documents are named like the ``thaigov`` crawl's, ``thaigov-<article id>`` (from the file's
 ``ที่มา`` line): the same article read from the corpus or crawled is one document, not two.
 A file without that line is ``thaigov-corpus-<hash of its relative path>``.
+
+The corpus may also be read straight from its archive (``thaigov-v2-corpus.tar.zst`` or a
+plain ``.tar``), streamed with ``tarfile`` over a ``zstandard`` reader, never unpacked: the
+members that pass the pre-filter (a few thousand, a few MB) are held and then handed on in
+the directory walk's order, so a directory and its archive give the same documents.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import multiprocessing
 import os
 import re
 import sys
+import tarfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -59,6 +65,7 @@ __all__ = [
     "is_relevant",
     "iter_corpus",
     "iter_files",
+    "is_archive",
 ]
 
 RELEVANCE_WORDS = topic_words("relevance")
@@ -130,18 +137,70 @@ def _folder_may_hold(parts: tuple[str, ...], since: dt.date) -> bool:
         return True
 
 
+ARCHIVE_SUFFIXES = (".tar.zst", ".tar.zstd", ".tzst", ".tar")
+
+
+def is_archive(path: Path | str) -> bool:
+    """Whether ``path`` names a corpus archive (``.tar.zst`` or ``.tar``) rather than a folder."""
+    return str(path).endswith(ARCHIVE_SUFFIXES) and Path(path).is_file()
+
+
 def iter_corpus(
-    root: Path | str, *, since: dt.date | None = None, needles: Iterable[bytes] = _NEEDLES
+    root: Path | str,
+    *,
+    since: dt.date | None = None,
+    needles: Iterable[bytes] = _NEEDLES,
+    scanned: list[int] | None = None,
 ) -> Iterator[tuple[Path, str]]:
-    """``(path, text)`` for each relevant file under ``root``, streaming."""
+    """``(path, text)`` for each relevant file under ``root`` (a folder or an archive, whose
+    members are named ``root/<member>``), streaming. ``scanned[0]`` counts the files read."""
     needles = tuple(needles)
+    if is_archive(root):
+        yield from _iter_archive(Path(root), since, needles, scanned)
+        return
     for path in _walk(str(root), (), since):
         with open(path, "rb") as f:
             raw = f.read()
+        if scanned is not None:
+            scanned[0] += 1
         for needle in needles:
             if needle in raw:
                 yield Path(path), decode_utf8_first(raw)
                 break
+
+
+def _iter_archive(
+    archive: Path, since: dt.date | None, needles: tuple[bytes, ...], scanned: list[int] | None
+) -> Iterator[tuple[Path, str]]:
+    """The relevant ``.txt`` members of a tar (zstd-compressed or not), in the order the
+    directory walk would give them (path components compared one by one)."""
+    kept: list[tuple[tuple[str, ...], bytes]] = []
+    with open(archive, "rb") as raw_file:
+        if str(archive).endswith(".tar"):
+            stream: Any = raw_file
+        else:
+            import zstandard  # deferred: only archive reads need it
+
+            stream = zstandard.ZstdDecompressor().stream_reader(raw_file)
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for member in tar:
+                if not member.isfile() or not member.name.endswith(".txt"):
+                    continue
+                if since is not None:
+                    folder = _folder_date(member.name)
+                    if folder is not None and folder < since:
+                        continue
+                f = tar.extractfile(member)
+                if f is None:
+                    continue
+                raw = f.read()
+                if scanned is not None:
+                    scanned[0] += 1
+                if any(n in raw for n in needles):
+                    kept.append((tuple(member.name.split("/")), raw))
+    kept.sort(key=lambda item: item[0])
+    for parts, raw in kept:
+        yield archive.joinpath(*parts), decode_utf8_first(raw)
 
 
 def corpus_doc_id(text: str, rel: str) -> str:
@@ -184,7 +243,7 @@ def corpus_root(definition: SourceDefinition, base_url: str | None) -> Path:
     how = "give it with --base-url DIR or the ITA_CORPUS_DIR environment variable"
     if root is None:
         raise CorpusNotFound(f"{definition.name}: no corpus directory configured; {how}")
-    if not root.is_dir():
+    if not (root.is_dir() or is_archive(root)):
         raise CorpusNotFound(
             f"{definition.name}: corpus directory {root} not found; unpack thaigov-v2-corpus there, or {how}"
         )
@@ -276,6 +335,7 @@ def crawl_corpus(
     base_url: str | None = None,
     progress: bool = True,
     workers: int | None = None,
+    scanned: list[int] | None = None,
 ) -> Any:
     """Turn the corpus directory into ITA documents in ``db_path`` (``crawl("thaigov-corpus")``).
 
@@ -287,6 +347,8 @@ def crawl_corpus(
     with the same content (the store saves by doc id). A file that fails to parse or
     extract is a failure row and the run goes on. Raises ``CorpusNotFound`` when there is
     no corpus directory, ``CrawlLocked`` when another crawl is writing to ``db_path``.
+    ``base_url`` may name the corpus archive instead of a directory; ``scanned[0]``, when
+    given, counts the files read (relevant or not).
     """
     root = corpus_root(definition, base_url)
     workers = default_workers() if workers is None else workers
@@ -296,7 +358,7 @@ def crawl_corpus(
 
     def jobs() -> Iterator[_Job]:
         seen: set[str] = set()
-        for path, text in iter_corpus(root, since=since):
+        for path, text in iter_corpus(root, since=since, scanned=scanned):
             if max_pages is not None and stats.fetched >= max_pages:
                 return
             doc = corpus_doc_id(text, path.relative_to(root).as_posix())
