@@ -39,6 +39,8 @@ HEADLINE_MAX = 150
 # A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
 DATE_LINE_MAX = 60
 # "หน้าแรก > ข่าวประชาสัมพันธ์ > ...": a breadcrumb trail, not a headline.
+# A saved web capture starts "URL: <url>" / "TITLE: <page title>" / empty line.
+CAPTURE_HEADER = re.compile(r"\A[^\S\n]*URL:[^\S\n]*(?P<url>\S+)[^\S\n]*\n(?:[^\S\n]*TITLE:(?P<title>[^\n]*)\n)?[^\S\n]*(?:\n|\Z)")
 BREADCRUMB = re.compile(r"^(?:หน้าแรก|หน้าหลัก|Home)\s?[>»/|]|\s[>»]\s")
 
 
@@ -71,6 +73,7 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     """An article from plain text (corpus format or scraped text with furniture)."""
     f = furniture()
     cleaned = clean_text(raw).text
+    capture_url, capture_title, cleaned = capture_header(cleaned)
     url = None
     sources = list(f["_source"].finditer(cleaned))
     m = sources[-1] if sources else None  # the scraper's own "ที่มา :" line is the last one
@@ -93,9 +96,37 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
                 del body_lines[k]
                 break
     body = "\n".join(body_lines)
+    url = capture_url or url
+    body = with_headline(title, body)
+    title = capture_title or title
     return build_article(doc, title=title, body=body, url=url, date_text=date_text,
                          source_format="txt", source_path=source_path, source_sha256=source_sha256,
                          warnings=warnings, cleaned=True)
+
+
+def capture_header(text: str) -> tuple[str | None, str | None, str]:
+    """(url, title, rest) of a saved web capture: ``URL: …`` and ``TITLE: …`` lines, then an
+    empty line, ahead of the page text. The header is the capture tool's, not article text;
+    an empty TITLE is None (the headline is then read from the text). Text without it is
+    returned unchanged.
+
+    >>> capture_header("URL: https://a.go.th/n/1\\nTITLE: \\n\\nหัวข้อข่าว")
+    ('https://a.go.th/n/1', None, 'หัวข้อข่าว')
+    """
+    m = CAPTURE_HEADER.match(text)
+    if m is None:
+        return None, None, text
+    title = (m.group("title") or "").strip() or None
+    return m.group("url"), title, text[m.end():]
+
+
+def with_headline(headline: str | None, body: str) -> str:
+    """The article text extraction reads: the headline line, then the body. Headlines state
+    facts ("… คว้า 98.60 คะแนน") the body may not repeat, so the headline is article text;
+    it comes first, so every offset is into the one cleaned text (see models.py)."""
+    if not headline or not headline.strip():
+        return body
+    return headline.strip() + "\n\n" + body
 
 
 def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
