@@ -164,7 +164,8 @@ _ERA = r"(?:พุทธศักราช|คริสต์ศักราช|
 _RANGE = r"\s*(?:-|–|—|ถึงวันที่|ถึง)\s*"
 _DAY = r"(?<![\d.,/:])[0-3]?\d"
 # A year may not run into more digits or into a time/decimal ("10.30").
-_YEAR = r"(?:\d{4}|\d{2}(?!\s*น\.))(?![\d]|[.:,]\d)"
+# "3 ม.ค. 2566,18:59น.": a clock time may follow the year after a comma.
+_YEAR = r"(?:\d{4}|\d{2}(?!\s*น\.))(?![\d]|[.:]\d|,(?![0-2]?\d:[0-5]\d(?!\d))\d)"
 _TIME = r"(?P<time>[^\S\n]*,?[^\S\n]*(?:เวลา[^\S\n]*)?(?<!\d)[0-2]?\d[:.][0-5]\d(?!\d)(?:\s*น\.)?)"
 
 # The core of a date starts at a digit; the scanners only try it at the start
