@@ -58,6 +58,15 @@ def furniture() -> dict:
     return data
 
 
+@functools.lru_cache(maxsize=1)
+def english_topic() -> re.Pattern[str]:
+    """What makes a text with no Thai in it worth reading: it is about the assessment in
+    English (``languages.toml``); any other non-Thai text is refused as NotThaiInput."""
+    data = tomllib.loads((resources.files("ita_extract") / "languages.toml").read_text("utf-8"))
+    words = sorted(data["english_topic"], key=len, reverse=True)
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(w) for w in words) + r")(?![A-Za-z])")
+
+
 def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, str]:
     """The bytes of an input file and their sha256; a clear error for what is not an article."""
     size = path.stat().st_size
@@ -105,6 +114,8 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
                 del body_lines[k]
                 break
     date_text = date_text or weak_date
+    if title is None and not THAI_CHAR.search(cleaned):
+        title = _english_headline(body_lines)
     body = "\n".join(body_lines)
     url = capture_url or url
     body = with_headline(title, body)
@@ -142,11 +153,14 @@ def with_headline(headline: str | None, body: str) -> str:
     it comes first, so every offset is into the one cleaned text (see models.py)."""
     if not headline or not headline.strip():
         return body
+    if body.lstrip().startswith(headline.strip()):
+        return body  # the body opens with it already
     return headline.strip() + "\n\n" + body
 
 
-# A date line that opens an event sentence ("วันที่ 15 มีนาคม 2565 เวลา 08.30 น."): the event's
-# day and hour, body text, not the page's date.
+# A date line that opens an event sentence ("วันที่ 15 มีนาคม 2565 เวลา 08.30 น."), with no
+# headline above it: the event's day and hour, body text, not the page's date (under a
+# headline the same shape is a site's date line: NNT's "วันที่ 5 ก.ย. 2567 เวลา 10:21 น.").
 EVENT_TIME_LINE = re.compile(r"^(?:เมื่อ)?วันที่.*เวลา\s?\d")
 
 
@@ -170,9 +184,8 @@ def _page_date_line(header: list[str], title: str | None, date_text: str | None
     for i, s in rows:
         if i == head_at or not _is_date_line(s, find_dates(s)):
             continue
-        if EVENT_TIME_LINE.match(s):
-            if head_at is None or i > head_at:
-                restored.append(s)
+        if EVENT_TIME_LINE.match(s) and (head_at is None or i < head_at):
+            restored.append(s)  # no headline above it: the body's first sentence
             continue
         (below if head_at is not None and i > head_at else above).append((i, s))
     if below:
@@ -219,6 +232,15 @@ def _site_header_dates(lines: list[str], *, whole_page: bool) -> list[int]:
     return out
 
 
+def _english_headline(body_lines: list[str]) -> str | None:
+    """An English item's headline: its first line that is short, not a date line and not
+    a sentence of the body (the Thai header rules look for Thai headlines only)."""
+    line = next((ln.strip() for ln in body_lines if ln.strip()), "")
+    if 10 <= len(line) <= HEADLINE_MAX and not find_dates(line) and not line.endswith("."):
+        return line
+    return None
+
+
 class Dateline(NamedTuple):
     """A date written in the body's opening as the item's dateline: ``line`` holds it at
     ``start``:``end``; ``text`` is the date as written."""
@@ -238,6 +260,7 @@ DATELINE_SCAN = 160
 DATELINE_LEAD = re.compile(r"^(?:|date|Date|(?:เช้า|บ่าย|เย็น|ค่ำ)?วันนี้\s?\(?)$")
 DATELINE_PLACE = re.compile(r"^(?!.*(?:วัน|เมื่อ|ณ|ตั้งแต่|ถึง))[ก-๛A-Za-z.]{2,25}$")
 DATELINE_DASH = re.compile(r"^\s?\)?\s?[–—-]")
+PERIOD_DASH = re.compile(r"^\s*(?:[-–—]|ถึง)\s*$")
 # "3 ม.ค. 2566,18:59น.": a date with its clock time and no "เวลา" is a publishing timestamp.
 STAMP_TIME = re.compile(r"^[,\s]*[0-2]?\d:[0-5]\d")
 
@@ -265,6 +288,8 @@ def body_dateline(body_lines: list[str]) -> Dateline | None:
         d = dates[0]
         lead = head[: d.start].strip()
         after = head[d.end:]
+        if len(dates) > 1 and PERIOD_DASH.match(head[d.end:dates[1].start]):
+            continue  # "1 ต.ค. 2566 - 30 ก.ย. 2567": a period
         if (DATELINE_LEAD.match(lead) or (DATELINE_PLACE.match(lead) and d.time is None and DATELINE_DASH.match(after))
                 or (d.time is not None and "เวลา" not in d.text and STAMP_TIME.match(head[d.start:][len(d.text.split(",")[0]):]))):
             return Dateline(line, d.start, d.end, d.text)
@@ -387,7 +412,7 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
         body = "\n".join(lines)  # the extractor found no main text: read it all
     if not body.strip():
         raise EmptyInput(f"{where}: no article text in the page")
-    if not THAI_CHAR.search(body):
+    if not THAI_CHAR.search(body) and not english_topic().search(body):
         raise NotThaiInput(f"{where}: no Thai text")
     # headline, the page's date line, then the body, read like scraped text: the header rules
     # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
@@ -446,5 +471,5 @@ def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
     if path.suffix.lower() in (".html", ".htm"):
         return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
     warnings: list[str] = []
-    text = decode_text(data, str(path), warnings)
+    text = decode_text(data, str(path), warnings, not_thai_ok=english_topic())
     return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest, warnings=warnings)
