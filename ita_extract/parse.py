@@ -260,6 +260,8 @@ DATELINE_SCAN = 160
 DATELINE_LEAD = re.compile(r"^(?:|date|Date|(?:เช้า|บ่าย|เย็น|ค่ำ)?วันนี้\s?\(?)$")
 DATELINE_PLACE = re.compile(r"^(?!.*(?:วัน|เมื่อ|ณ|ตั้งแต่|ถึง))[ก-๛A-Za-z.]{2,25}$")
 DATELINE_DASH = re.compile(r"^\s?\)?\s?[–—-]")
+# A line that is a date and little else ("วันอาทิตย์ที่ 29 สิงหาคม 2564").
+DATE_ONLY_COVER = 0.6
 PERIOD_DASH = re.compile(r"^\s*(?:[-–—]|ถึง)\s*$")
 # "3 ม.ค. 2566,18:59น.": a date with its clock time and no "เวลา" is a publishing timestamp.
 STAMP_TIME = re.compile(r"^[,\s]*[0-2]?\d:[0-5]\d")
@@ -283,7 +285,7 @@ def body_dateline(body_lines: list[str]) -> Dateline | None:
         dates = [d for d in find_dates(head) if d.range_end is None and not d.placeholder]
         if not dates:
             continue
-        if len(line) <= DATE_LINE_MAX and _is_date_line(line, dates):
+        if sum(d.end - d.start for d in dates) >= DATE_ONLY_COVER * len(line):
             continue  # a date line of its own: the page's, read as one (not in the text)
         d = dates[0]
         lead = head[: d.start].strip()
