@@ -116,6 +116,8 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     date_text = date_text or weak_date
     if title is None and not THAI_CHAR.search(cleaned):
         title = _english_headline(body_lines)
+    elif capture_url is not None:
+        title = _capture_headline(title, body_lines)
     body = "\n".join(body_lines)
     url = capture_url or url
     body = with_headline(title, body)
@@ -153,7 +155,8 @@ def with_headline(headline: str | None, body: str) -> str:
     it comes first, so every offset is into the one cleaned text (see models.py)."""
     if not headline or not headline.strip():
         return body
-    if body.lstrip().startswith(headline.strip()):
+    first = next((ln for ln in body.split("\n") if ln.strip()), "")
+    if headline.strip() in first:
         return body  # the body opens with it already
     return headline.strip() + "\n\n" + body
 
@@ -230,6 +233,28 @@ def _site_header_dates(lines: list[str], *, whole_page: bool) -> list[int]:
             out += [rows[k - 1][0], i]
             break
     return out
+
+
+# "เรื่อง : <headline>": a label before a notice's headline.
+TITLE_LABEL = re.compile(r"^(?:เรื่อง|หัวข้อ|ชื่อ)\s?[:：]\s?")
+# A site's contact line ("ยินดีต้อนรับ… โทรศัพท์ : 053-131532 … อีเมล : …") is not a headline.
+CONTACT = re.compile(r"โทรศัพท์|โทรสาร|อีเมล|[Ee]-?mail|@|\d{2,3}-\d{6,7}")
+QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def _capture_headline(title: str | None, body_lines: list[str]) -> str | None:
+    """The headline of a whole-page capture, whose first lines are often the site's: when
+    the header's "title" is a short section label ("ข่าวประชาสัมพันธ์", "ข่าวภาคค่ำ") or a
+    contact line, or there is none, the body's first line is the headline if it reads as
+    one (Thai, headline-sized, undated); a label ("เรื่อง :") and enclosing quotes are dropped."""
+    opening = [ln.strip() for ln in body_lines if ln.strip()][:3]
+    first = TITLE_LABEL.sub("", next((ln for ln in opening if THAI_CHAR.search(ln)), ""))
+    weak = title is None or bool(CONTACT.search(title)) or (len(title) <= SITE_NAME_MAX < len(first))
+    if weak and 10 <= len(first) <= HEADLINE_MAX and not find_dates(first) and not CONTACT.search(first):
+        title = first
+    if title and len(title) > 2 and QUOTES.get(title[0]) == title[-1] and title.count(title[-1]) == 1 + (title[0] == title[-1]):
+        title = title[1:-1].strip()
+    return title
 
 
 def _english_headline(body_lines: list[str]) -> str | None:

@@ -136,3 +136,16 @@ def test_other_english_text_is_still_not_read(tmp_path: Path):
                     encoding="utf-8")
     with pytest.raises(NotThaiInput):
         parse_file(path)
+
+
+@pytest.mark.parametrize("top, title", [
+    ("ข่าวภาคค่ำ\n\n" + HEADLINE, HEADLINE),  # a section label above the headline
+    ("ข่าวประชาสัมพันธ์\nเรื่อง : " + HEADLINE, HEADLINE),  # a notice's label
+    ("ยินดีต้อนรับเข้าสู่เทศบาลตำบลบ้านใหม่ โทรศัพท์ : 053-131532 อีเมล : saraban@example.go.th\n\n" + HEADLINE, HEADLINE),
+    ("Facebook Logo\n\n" + HEADLINE, HEADLINE),
+    ("“" + HEADLINE + "”", HEADLINE),  # enclosing quotes are not the headline's
+])
+def test_the_headline_of_a_whole_page_capture(top, title):
+    article = parse_text(HEADER + top + "\n\n" + BODY, doc="x")
+    assert article.title == title
+    assert HEADLINE in article.text and "โทรศัพท์" not in article.text
