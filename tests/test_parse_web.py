@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ita_extract.errors import NotThaiInput
@@ -149,3 +149,21 @@ def test_the_headline_of_a_whole_page_capture(top, title):
     article = parse_text(HEADER + top + "\n\n" + BODY, doc="x")
     assert article.title == title
     assert HEADLINE in article.text and "โทรศัพท์" not in article.text
+
+
+LINES = [HEADLINE, BODY, MENU, "ข่าวภาคค่ำ", "วันเสาร์ที่ 13 สิงหาคม พ.ศ. 2565", "On August 6, 2022", "วันนี้ (5 ม.ค.67) " + BODY,
+         "กรุงเทพฯ 11 สิงหาคม 2565 – " + BODY, "วันที่ 15 มีนาคม 2565 เวลา 08.30 น.", "เมื่อวันที่ 28 กันยายน", "", "×",
+         "1 ต.ค. 2566 - 30 ก.ย. 2567 " + BODY, " date 2025-08-18 " + BODY, "  • May 22, 2019"]
+RELATED = "\n\nข่าวที่เกี่ยวข้อง\n12 ธันวาคม 2540\n3 มีนาคม 2541 อีกข่าวหนึ่ง"
+
+
+@settings(max_examples=40)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=8), st.booleans())
+def test_any_page_parses_and_its_date_evidence_is_in_the_text(lines, capture):
+    raw = (HEADER if capture else "") + "\n".join(lines) + RELATED
+    article = parse_text(raw, doc="x")
+    assert article.published is None or article.published.year not in (1997, 1998)  # never the related news'
+    ev = article.published_evidence
+    if ev is not None:
+        assert article.text[ev.start:ev.end] == article.published_text
+    assert "ข่าวที่เกี่ยวข้อง" not in article.text and "URL:" not in article.text
