@@ -167,3 +167,17 @@ def test_any_page_parses_and_its_date_evidence_is_in_the_text(lines, capture):
     if ev is not None:
         assert article.text[ev.start:ev.end] == article.published_text
     assert "ข่าวที่เกี่ยวข้อง" not in article.text and "URL:" not in article.text
+
+
+@pytest.mark.extract
+def test_a_result_stated_only_in_the_headline_is_extracted():
+    from ita_extract.extract import extract_document
+
+    page = (HEADER + "เทศบาลตำบลบ้านใหม่ ได้ 97.50 คะแนน ผลการประเมิน ITA ประจำปี 2567 ระดับ AA\n\n"
+            "วันนี้ (5 ม.ค.67) นายสมชาย ใจดี นายกเทศมนตรีตำบลบ้านใหม่ มอบเกียรติบัตรแก่เจ้าหน้าที่ ณ ห้องประชุมเทศบาล")
+    article = parse_text(page, doc="x")
+    record = extract_document(article)
+    assert [(r.score, r.fiscal_year_be) for r in record.results] == [(97.5, 2567)]
+    ev = record.results[0].evidence
+    assert ev is not None and "97.50" in article.text[ev.start:ev.end + 20]
+    assert record.published == dt.date(2024, 1, 5)
