@@ -133,6 +133,187 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     return article
 
 
+def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
+    """(title, date line, index where the body starts) from the lines before the body.
+
+    Breadcrumbs and menu lines are skipped; a short site name right before a longer
+    headline is not the headline; the header ends at the first line that is neither a
+    title, a date nor furniture."""
+    title = date_text = None
+    body_start = 0
+    seen = 0
+    menu = _menu_lines(lines)
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or s in f["_drop"] or BREADCRUMB.search(s) or (i in menu and title is None):
+            body_start = i + 1
+            continue
+        if seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
+            break
+        seen += 1
+        prefix = next((p for p in f["title_prefixes"] if s.startswith(p)), None)
+        dates = find_dates(s) if prefix is None else []
+        if prefix is not None:
+            title = s[len(prefix):].strip() or None
+        elif dates and _is_date_line(s, dates):
+            date_text = date_text or s
+        elif title is None and THAI_CHAR.search(s) and len(s) >= 10:
+            after = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip()][:2]
+            if (len(s) <= SITE_NAME_MAX and len(after) == 2 and len(s) < len(after[0]) <= HEADLINE_MAX
+                    and not find_dates(after[0]) and _is_date_line(after[1], find_dates(after[1]))):
+                body_start = i + 1  # a site or section name above "headline / date"
+                continue
+            title = s
+        elif title is None and len(s) < 10:
+            pass  # a section label ("ข่าวประชาสัมพันธ์")
+        else:
+            break
+        body_start = i + 1
+    return title, date_text, body_start
+
+
+def _menu_lines(lines: list[str]) -> set[int]:
+    """Indexes of navigation menus at the top of a page: runs of MENU_RUN or more short lines
+    ("หน้าหลัก", "เกี่ยวกับเรา", "ติดต่อเรา", ...) with no date among them."""
+    menu: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines[:MENU_SCAN]):
+        s = line.strip()
+        if not s:
+            continue
+        if len(s) <= MENU_ITEM_MAX and not find_dates(s):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            menu.update(run)
+        run = []
+    if len(run) >= MENU_RUN:
+        menu.update(run)
+    return menu
+
+
+def _is_date_line(line: str, dates) -> bool:
+    """A header line that is mostly a date ("วันพุธ, 21 กุมภาพันธ์ 2567", "ข่าวสารจังหวัด วันที่ 4 ม.ค. 2566, 11:27")."""
+    if not dates:
+        return False
+    covered = sum(d.end - d.start for d in dates)
+    return covered >= 0.4 * len(line) or len(line) <= 60
+
+
+def build_article(doc: str, *, title: str | None, body: str, url: str | None, date_text: str | None,
+                  source_format: str = "txt", source_path: str | None = None,
+                  source_sha256: str | None = None, warnings: list[str] | None = None,
+                  cleaned: bool = False) -> Article:
+    """An Article from its parts: cleans the body (unless ``cleaned``) and reads the
+    published date from ``date_text``."""
+    warnings = list(warnings or [])
+    text = (body if cleaned else clean_text(body).text).strip("\n")
+    published = None
+    if date_text:
+        dates = find_dates(clean_text(date_text).text)
+        if dates:
+            d = dates[0]
+            if d.placeholder:
+                warnings.append("published date is the corpus's 1 มกราคม 2513 placeholder: no date")
+            else:
+                published = d.date
+                if d.weekday_mismatch:
+                    warnings.append(f"published date {d.text!r}: weekday contradicts the date")
+    if title:
+        title = clean_text(title).text.strip() or None
+    return Article(doc=doc, url=url, title=title, published=published,
+                   published_text=date_text.strip() if date_text else None,
+                   text=text, source_path=source_path, source_sha256=source_sha256,
+                   source_format=source_format, warnings=warnings)
+
+
+def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: str | None = None,
+               source_path: str | None = None, source_sha256: str | None = None) -> Article:
+    """An article from an HTML page: the selectors of a known site when the page says where
+    it comes from (its canonical URL or ``<base href>``), else generic main-text extraction.
+    The parts are then read like scraped text, so a date line the selectors miss, above or
+    below the article, is still found. The page is decoded and parsed once."""
+    # lazy: bs4/lxml and the site definitions (pydantic models) cost ~0.25 s to import and
+    # only HTML inputs need them; a text-only run never loads them
+    from ita_extract.definition import source_for_url
+    from ita_extract.html import base_href, canonical_url, parse_page, read_html
+
+    where = source_path or url or doc
+    page = read_html(data, content_type)
+    page_url = canonical_url(page.soup, url) or url or base_href(page.soup, None)
+    source = source_for_url(page_url) if page_url else None
+    parts = parse_page(page, url=page_url if source is not None else url, content_type=content_type, source=source)
+    body = parts.body_text
+    lines = [ln.strip() for ln in parts.whole_text.split("\n")]
+    if not body.strip():
+        body = "\n".join(lines)  # the extractor found no main text: read it all
+    if not body.strip():
+        raise EmptyInput(f"{where}: no article text in the page")
+    if not THAI_CHAR.search(body) and not english_topic().search(body):
+        raise NotThaiInput(f"{where}: no Thai text")
+    # headline, the page's date line, then the body, read like scraped text: the header rules
+    # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
+    if source is None:
+        body = _drop_trailing_furniture(lines, body)
+    date_line = parts.date_text or _date_line_around(lines, body)
+    header = "\n".join(x for x in (parts.title, date_line) if x)
+    article = parse_text(header + "\n\n" + body, doc=doc, source_path=source_path, source_sha256=source_sha256)
+    return article.model_copy(update={"url": page_url, "source_format": "html"})
+
+
+def _drop_trailing_furniture(lines: list[str], body: str) -> str:
+    """Generic main-text extraction sometimes keeps a related-news block while dropping its
+    heading; the whole page still shows the heading, so body lines after it are cut."""
+    marker = next((i for i, ln in enumerate(lines) if furniture()["_tail"].match(ln)), None)
+    if marker is None:
+        return body
+    after = set(lines[marker:]) - set(lines[:marker])
+    kept = [ln for ln in body.split("\n") if ln.strip() not in after]
+    return "\n".join(kept)
+
+
+def _date_line_around(lines: list[str], body: str) -> str | None:
+    """The page's own date line, when main-text extraction left it out: the nearest short
+    date-only line above the article's first line (within the header), else just below it."""
+    first = next((ln.strip() for ln in body.split("\n") if len(ln.strip()) >= 20), "")[:30]
+    last = next((ln.strip() for ln in reversed(body.split("\n")) if len(ln.strip()) >= 20), "")[:30]
+    top = next((i for i, ln in enumerate(lines) if first and ln.startswith(first)), None)
+    if top is None:
+        return None
+    bottom = next((i for i in range(len(lines) - 1, top - 1, -1) if last and lines[i].startswith(last)), top)
+    in_body = {ln.strip() for ln in body.split("\n")}
+    below = []
+    for i in range(bottom + 1, min(len(lines), bottom + 3)):
+        if furniture()["_tail"].match(lines[i]):
+            break  # a related-news block: its dates are other items'
+        below.append(i)
+    # lines the extractor dropped inside the article's span, then above it, then just below it
+    order = [i for i in range(top, min(bottom, top + HEADER_LINES)) if lines[i] not in in_body]
+    order += [*range(top - 1, max(-1, top - HEADER_LINES), -1), *below]
+    for i in order:
+        line = lines[i]
+        if len(line) <= DATE_LINE_MAX and _is_date_line(line, find_dates(clean_text(line).text)):
+            return line
+    return None
+
+
+def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+    """Read and parse one input file; the document id is the file stem."""
+    data, digest = read_input(path, max_bytes=max_bytes)
+    return parse_bytes(data, path, digest)
+
+
+def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
+    """Parse the bytes of input file ``path`` (HTML by its suffix, else text)."""
+    if path.suffix.lower() in (".html", ".htm"):
+        return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
+    warnings: list[str] = []
+    text = decode_text(data, str(path), warnings, not_thai_ok=english_topic())
+    return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest, warnings=warnings)
+
+
+# --- web captures (issue 7): capture header, headline, page dates, datelines -------------
+
 def capture_header(text: str) -> tuple[str | None, str | None, str]:
     """(url, title, rest) of a saved web capture: ``URL: …`` and ``TITLE: …`` lines, then an
     empty line, ahead of the page text. The header is the capture tool's, not article text;
@@ -321,182 +502,3 @@ def body_dateline(body_lines: list[str]) -> Dateline | None:
                 or (d.time is not None and "เวลา" not in d.text and STAMP_TIME.match(head[d.start:][len(d.text.split(",")[0]):]))):
             return Dateline(line, d.start, d.end, d.text)
     return None
-
-
-def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
-    """(title, date line, index where the body starts) from the lines before the body.
-
-    Breadcrumbs and menu lines are skipped; a short site name right before a longer
-    headline is not the headline; the header ends at the first line that is neither a
-    title, a date nor furniture."""
-    title = date_text = None
-    body_start = 0
-    seen = 0
-    menu = _menu_lines(lines)
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if not s or s in f["_drop"] or BREADCRUMB.search(s) or (i in menu and title is None):
-            body_start = i + 1
-            continue
-        if seen >= HEADER_LINES or len(s) > HEADER_LINE_MAX:
-            break
-        seen += 1
-        prefix = next((p for p in f["title_prefixes"] if s.startswith(p)), None)
-        dates = find_dates(s) if prefix is None else []
-        if prefix is not None:
-            title = s[len(prefix):].strip() or None
-        elif dates and _is_date_line(s, dates):
-            date_text = date_text or s
-        elif title is None and THAI_CHAR.search(s) and len(s) >= 10:
-            after = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip()][:2]
-            if (len(s) <= SITE_NAME_MAX and len(after) == 2 and len(s) < len(after[0]) <= HEADLINE_MAX
-                    and not find_dates(after[0]) and _is_date_line(after[1], find_dates(after[1]))):
-                body_start = i + 1  # a site or section name above "headline / date"
-                continue
-            title = s
-        elif title is None and len(s) < 10:
-            pass  # a section label ("ข่าวประชาสัมพันธ์")
-        else:
-            break
-        body_start = i + 1
-    return title, date_text, body_start
-
-
-def _menu_lines(lines: list[str]) -> set[int]:
-    """Indexes of navigation menus at the top of a page: runs of MENU_RUN or more short lines
-    ("หน้าหลัก", "เกี่ยวกับเรา", "ติดต่อเรา", ...) with no date among them."""
-    menu: set[int] = set()
-    run: list[int] = []
-    for i, line in enumerate(lines[:MENU_SCAN]):
-        s = line.strip()
-        if not s:
-            continue
-        if len(s) <= MENU_ITEM_MAX and not find_dates(s):
-            run.append(i)
-            continue
-        if len(run) >= MENU_RUN:
-            menu.update(run)
-        run = []
-    if len(run) >= MENU_RUN:
-        menu.update(run)
-    return menu
-
-
-def _is_date_line(line: str, dates) -> bool:
-    """A header line that is mostly a date ("วันพุธ, 21 กุมภาพันธ์ 2567", "ข่าวสารจังหวัด วันที่ 4 ม.ค. 2566, 11:27")."""
-    if not dates:
-        return False
-    covered = sum(d.end - d.start for d in dates)
-    return covered >= 0.4 * len(line) or len(line) <= 60
-
-
-def build_article(doc: str, *, title: str | None, body: str, url: str | None, date_text: str | None,
-                  source_format: str = "txt", source_path: str | None = None,
-                  source_sha256: str | None = None, warnings: list[str] | None = None,
-                  cleaned: bool = False) -> Article:
-    """An Article from its parts: cleans the body (unless ``cleaned``) and reads the
-    published date from ``date_text``."""
-    warnings = list(warnings or [])
-    text = (body if cleaned else clean_text(body).text).strip("\n")
-    published = None
-    if date_text:
-        dates = find_dates(clean_text(date_text).text)
-        if dates:
-            d = dates[0]
-            if d.placeholder:
-                warnings.append("published date is the corpus's 1 มกราคม 2513 placeholder: no date")
-            else:
-                published = d.date
-                if d.weekday_mismatch:
-                    warnings.append(f"published date {d.text!r}: weekday contradicts the date")
-    if title:
-        title = clean_text(title).text.strip() or None
-    return Article(doc=doc, url=url, title=title, published=published,
-                   published_text=date_text.strip() if date_text else None,
-                   text=text, source_path=source_path, source_sha256=source_sha256,
-                   source_format=source_format, warnings=warnings)
-
-
-def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: str | None = None,
-               source_path: str | None = None, source_sha256: str | None = None) -> Article:
-    """An article from an HTML page: the selectors of a known site when the page says where
-    it comes from (its canonical URL or ``<base href>``), else generic main-text extraction.
-    The parts are then read like scraped text, so a date line the selectors miss, above or
-    below the article, is still found. The page is decoded and parsed once."""
-    # lazy: bs4/lxml and the site definitions (pydantic models) cost ~0.25 s to import and
-    # only HTML inputs need them; a text-only run never loads them
-    from ita_extract.definition import source_for_url
-    from ita_extract.html import base_href, canonical_url, parse_page, read_html
-
-    where = source_path or url or doc
-    page = read_html(data, content_type)
-    page_url = canonical_url(page.soup, url) or url or base_href(page.soup, None)
-    source = source_for_url(page_url) if page_url else None
-    parts = parse_page(page, url=page_url if source is not None else url, content_type=content_type, source=source)
-    body = parts.body_text
-    lines = [ln.strip() for ln in parts.whole_text.split("\n")]
-    if not body.strip():
-        body = "\n".join(lines)  # the extractor found no main text: read it all
-    if not body.strip():
-        raise EmptyInput(f"{where}: no article text in the page")
-    if not THAI_CHAR.search(body) and not english_topic().search(body):
-        raise NotThaiInput(f"{where}: no Thai text")
-    # headline, the page's date line, then the body, read like scraped text: the header rules
-    # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
-    if source is None:
-        body = _drop_trailing_furniture(lines, body)
-    date_line = parts.date_text or _date_line_around(lines, body)
-    header = "\n".join(x for x in (parts.title, date_line) if x)
-    article = parse_text(header + "\n\n" + body, doc=doc, source_path=source_path, source_sha256=source_sha256)
-    return article.model_copy(update={"url": page_url, "source_format": "html"})
-
-
-def _drop_trailing_furniture(lines: list[str], body: str) -> str:
-    """Generic main-text extraction sometimes keeps a related-news block while dropping its
-    heading; the whole page still shows the heading, so body lines after it are cut."""
-    marker = next((i for i, ln in enumerate(lines) if furniture()["_tail"].match(ln)), None)
-    if marker is None:
-        return body
-    after = set(lines[marker:]) - set(lines[:marker])
-    kept = [ln for ln in body.split("\n") if ln.strip() not in after]
-    return "\n".join(kept)
-
-
-def _date_line_around(lines: list[str], body: str) -> str | None:
-    """The page's own date line, when main-text extraction left it out: the nearest short
-    date-only line above the article's first line (within the header), else just below it."""
-    first = next((ln.strip() for ln in body.split("\n") if len(ln.strip()) >= 20), "")[:30]
-    last = next((ln.strip() for ln in reversed(body.split("\n")) if len(ln.strip()) >= 20), "")[:30]
-    top = next((i for i, ln in enumerate(lines) if first and ln.startswith(first)), None)
-    if top is None:
-        return None
-    bottom = next((i for i in range(len(lines) - 1, top - 1, -1) if last and lines[i].startswith(last)), top)
-    in_body = {ln.strip() for ln in body.split("\n")}
-    below = []
-    for i in range(bottom + 1, min(len(lines), bottom + 3)):
-        if furniture()["_tail"].match(lines[i]):
-            break  # a related-news block: its dates are other items'
-        below.append(i)
-    # lines the extractor dropped inside the article's span, then above it, then just below it
-    order = [i for i in range(top, min(bottom, top + HEADER_LINES)) if lines[i] not in in_body]
-    order += [*range(top - 1, max(-1, top - HEADER_LINES), -1), *below]
-    for i in order:
-        line = lines[i]
-        if len(line) <= DATE_LINE_MAX and _is_date_line(line, find_dates(clean_text(line).text)):
-            return line
-    return None
-
-
-def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
-    """Read and parse one input file; the document id is the file stem."""
-    data, digest = read_input(path, max_bytes=max_bytes)
-    return parse_bytes(data, path, digest)
-
-
-def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
-    """Parse the bytes of input file ``path`` (HTML by its suffix, else text)."""
-    if path.suffix.lower() in (".html", ".htm"):
-        return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
-    warnings: list[str] = []
-    text = decode_text(data, str(path), warnings, not_thai_ok=english_topic())
-    return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest, warnings=warnings)
