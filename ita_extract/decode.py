@@ -159,11 +159,14 @@ CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 
 
-def decode_text(data: bytes, source: str, warnings: list[str] | None = None) -> str:
+def decode_text(data: bytes, source: str, warnings: list[str] | None = None, *,
+                not_thai_ok: re.Pattern[str] | None = None) -> str:
     """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620).
 
     A UTF-8 file cut inside its last character (a truncated download) keeps its text,
-    with a warning, rather than being misread as cp874."""
+    with a warning, rather than being misread as cp874. Text with no Thai character is
+    refused (NotThaiInput) unless ``not_thai_ok`` finds something in it (the caller's test
+    for an English item about the assessment)."""
     if b"\x00" in data[:4096]:
         raise BinaryInput(f"{source}: binary data (NUL bytes), not text")
     try:
@@ -185,6 +188,6 @@ def decode_text(data: bytes, source: str, warnings: list[str] | None = None) -> 
         raise BinaryInput(f"{source}: binary data (control characters), not text")
     if not text.strip():
         raise EmptyInput(f"{source}: empty")
-    if not THAI_CHAR.search(text):
+    if not THAI_CHAR.search(text) and not (not_thai_ok is not None and not_thai_ok.search(text)):
         raise NotThaiInput(f"{source}: no Thai text")
     return text

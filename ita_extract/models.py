@@ -111,9 +111,9 @@ class Article(BaseModel):
     title: str | None = None
     published: dt.date | None = None
     published_evidence: Evidence | None = Field(
-        None, description="where the published date stands in ``text``, when it stands there")
+        None, description="where the published date stands in ``text``, when it stands there (a body dateline)")
     published_text: str | None = Field(None, description="the page's date line as written (a header, outside ``text``)")
-    text: str = Field(repr=False, description="cleaned article text; all offsets refer to it")
+    text: str = Field(repr=False, description="cleaned article text, the headline line first; all offsets refer to it")
     source_path: str | None = None
     source_sha256: str | None = None
     source_format: Literal["txt", "html", "corpus", "crawl"] = "txt"

@@ -15,10 +15,11 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from ita_extract.decode import THAI_CHAR, decode_text
 from ita_extract.errors import EmptyInput, InputTooLarge, NotThaiInput
-from ita_extract.models import Article
+from ita_extract.models import Article, Evidence
 from ita_extract.thai.dates import find_dates
 from ita_extract.thai.text import clean_text
 
@@ -39,6 +40,8 @@ HEADLINE_MAX = 150
 # A line that only dates the item ("โพสต์เมื่อ 12 ธันวาคม 2567", "28 ส.ค. 69 14:54").
 DATE_LINE_MAX = 60
 # "หน้าแรก > ข่าวประชาสัมพันธ์ > ...": a breadcrumb trail, not a headline.
+# A saved web capture starts "URL: <url>" / "TITLE: <page title>" / empty line.
+CAPTURE_HEADER = re.compile(r"\A[^\S\n]*URL:[^\S\n]*(?P<url>\S+)[^\S\n]*\n(?:[^\S\n]*TITLE:(?P<title>[^\n]*)\n)?[^\S\n]*(?:\n|\Z)")
 BREADCRUMB = re.compile(r"^(?:หน้าแรก|หน้าหลัก|Home)\s?[>»/|]|\s[>»]\s")
 
 
@@ -53,6 +56,15 @@ def furniture() -> dict:
     data["_drop"] = {line.strip() for line in data["drop_lines"]}
     data["_source"] = re.compile(data["source_line"], re.M)
     return data
+
+
+@functools.lru_cache(maxsize=1)
+def english_topic() -> re.Pattern[str]:
+    """What makes a text with no Thai in it worth reading: it is about the assessment in
+    English (``languages.toml``); any other non-Thai text is refused as NotThaiInput."""
+    data = tomllib.loads((resources.files("ita_extract") / "languages.toml").read_text("utf-8"))
+    words = sorted(data["english_topic"], key=len, reverse=True)
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(w) for w in words) + r")(?![A-Za-z])")
 
 
 def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, str]:
@@ -71,6 +83,7 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     """An article from plain text (corpus format or scraped text with furniture)."""
     f = furniture()
     cleaned = clean_text(raw).text
+    capture_url, capture_title, cleaned = capture_header(cleaned)
     url = None
     sources = list(f["_source"].finditer(cleaned))
     m = sources[-1] if sources else None  # the scraper's own "ที่มา :" line is the last one
@@ -82,20 +95,42 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     if tail:
         cleaned = cleaned[: tail.start()]
     lines = cleaned.split("\n")
+    for i in _site_header_dates(lines, whole_page=capture_url is not None):
+        lines[i] = ""
     title, date_text, body_start = _split_header(lines, f)
     body_lines = [ln for ln in lines[body_start:] if ln.strip() not in f["_drop"]]
+    date_text, weak_date, restored = _page_date_line(lines[:body_start], title, date_text)
+    body_lines = restored + body_lines
+    dateline = None
+    if date_text is None:
+        dateline = body_dateline(body_lines)
+        date_text = dateline.text if dateline is not None else None
     if date_text is None:
         # some sites date the item below it ("โพสต์เมื่อ 12 ธันวาคม 2567"): a short date-only line
         for k, line in enumerate(body_lines):
             dates = find_dates(line.strip()) if len(line.strip()) <= DATE_LINE_MAX else []
-            if dates and _is_date_line(line.strip(), dates):
+            if dates and _is_date_line(line.strip(), dates) and not EVENT_TIME_LINE.match(line.strip()):
                 date_text = line.strip()
                 del body_lines[k]
                 break
+    date_text = date_text or weak_date
+    if title is None and not THAI_CHAR.search(cleaned):
+        title = _english_headline(body_lines)
+    elif capture_url is not None:
+        title = _capture_headline(title, body_lines)
     body = "\n".join(body_lines)
-    return build_article(doc, title=title, body=body, url=url, date_text=date_text,
-                         source_format="txt", source_path=source_path, source_sha256=source_sha256,
-                         warnings=warnings, cleaned=True)
+    url = capture_url or url
+    body = with_headline(title, body)
+    title = capture_title or title
+    article = build_article(doc, title=title, body=body, url=url, date_text=date_text,
+                            source_format="txt", source_path=source_path, source_sha256=source_sha256,
+                            warnings=warnings, cleaned=True)
+    if dateline is not None and article.published is not None:
+        at = article.text.find(dateline.line)
+        if at >= 0:
+            article.published_evidence = Evidence(start=at + dateline.start, end=at + dateline.end,
+                                                  sentence=dateline.line[: dateline.end])
+    return article
 
 
 def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
@@ -214,7 +249,7 @@ def parse_html(data: bytes, *, doc: str, url: str | None = None, content_type: s
         body = "\n".join(lines)  # the extractor found no main text: read it all
     if not body.strip():
         raise EmptyInput(f"{where}: no article text in the page")
-    if not THAI_CHAR.search(body):
+    if not THAI_CHAR.search(body) and not english_topic().search(body):
         raise NotThaiInput(f"{where}: no Thai text")
     # headline, the page's date line, then the body, read like scraped text: the header rules
     # drop the date lines many bodies repeat at their top (thaigov's "16/11/2566", "พิมพ์")
@@ -273,5 +308,197 @@ def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
     if path.suffix.lower() in (".html", ".htm"):
         return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
     warnings: list[str] = []
-    text = decode_text(data, str(path), warnings)
+    text = decode_text(data, str(path), warnings, not_thai_ok=english_topic())
     return parse_text(text, doc=path.stem, source_path=str(path), source_sha256=digest, warnings=warnings)
+
+
+# --- web captures (issue 7): capture header, headline, page dates, datelines -------------
+
+def capture_header(text: str) -> tuple[str | None, str | None, str]:
+    """(url, title, rest) of a saved web capture: ``URL: …`` and ``TITLE: …`` lines, then an
+    empty line, ahead of the page text. The header is the capture tool's, not article text;
+    an empty TITLE is None (the headline is then read from the text). Text without it is
+    returned unchanged.
+
+    >>> capture_header("URL: https://a.go.th/n/1\\nTITLE: \\n\\nหัวข้อข่าว")
+    ('https://a.go.th/n/1', None, 'หัวข้อข่าว')
+    """
+    m = CAPTURE_HEADER.match(text)
+    if m is None:
+        return None, None, text
+    title = (m.group("title") or "").strip() or None
+    return m.group("url"), title, text[m.end():]
+
+
+def with_headline(headline: str | None, body: str) -> str:
+    """The article text extraction reads: the headline line, then the body. Headlines state
+    facts ("… คว้า 98.60 คะแนน") the body may not repeat, so the headline is article text;
+    it comes first, so every offset is into the one cleaned text (see models.py)."""
+    if not headline or not headline.strip():
+        return body
+    first = next((ln for ln in body.split("\n") if ln.strip()), "")
+    if headline.strip() in first:
+        return body  # the body opens with it already
+    return headline.strip() + "\n\n" + body
+
+
+# A date line that opens an event sentence ("วันที่ 15 มีนาคม 2565 เวลา 08.30 น."), with no
+# headline above it: the event's day and hour, body text, not the page's date (under a
+# headline the same shape is a site's date line: NNT's "วันที่ 5 ก.ย. 2567 เวลา 10:21 น.").
+EVENT_TIME_LINE = re.compile(r"^(?:เมื่อ)?วันที่.*เวลา\s?\d")
+
+
+def _page_date_line(header: list[str], title: str | None, date_text: str | None
+                    ) -> tuple[str | None, str | None, list[str]]:
+    """(page date line, weaker date line, header lines given back to the body) of a text's header.
+
+    A date line below the headline dates the item. One above it is the item's date only when
+    it opens the page ("วันพุธ, 21 กุมภาพันธ์ 2567" then the headline); after a site name,
+    tagline or menu it is the site header's "today" date and dates nothing ("ทุกสนามข่าว…" /
+    "วันเสาร์ ที่ 4 กรกฎาคม พ.ศ. 2563." / headline), and even at the top a body dateline is
+    stronger (it is written by the article's author), so it comes back as the weaker one.
+    """
+    if date_text is None:
+        return None, None, []
+    rows = [(i, ln.strip()) for i, ln in enumerate(header) if ln.strip()]
+    head_at = next((i for i, s in rows if title and s.endswith(title)), None)
+    above: list[tuple[int, str]] = []
+    below: list[tuple[int, str]] = []
+    restored: list[str] = []
+    for i, s in rows:
+        if i == head_at or not _is_date_line(s, find_dates(s)):
+            continue
+        if EVENT_TIME_LINE.match(s) and (head_at is None or i < head_at):
+            restored.append(s)  # no headline above it: the body's first sentence
+            continue
+        (below if head_at is not None and i > head_at else above).append((i, s))
+    if below:
+        return below[0][1], None, restored
+    if above and above[0][0] == rows[0][0]:
+        return None, above[0][1], restored
+    return None, None, restored
+
+
+# How far below a site's "today" date the item's own date line may stand.
+SITE_DATE_GAP = 4
+
+
+def _site_header_dates(lines: list[str], *, whole_page: bool) -> list[int]:
+    """Indexes of the site header's "today" date (and the site name or tagline above it) at
+    the top of a page: never the item's date, never article text.
+
+    A date line is the site's when another date line follows within a few lines with text
+    (the headline) between them ("วันเสาร์ที่ 13 สิงหาคม พ.ศ. 2565" / headline / "On August 6,
+    2022"). In a whole-page capture (the ``URL:`` header), whose text starts with the site's
+    own header, a date line right under the short site name or tagline that opens the page,
+    above the headline, is the site's too ("ทุกสนามข่าว เราคือตัวจริง" / date / headline); a
+    date further down (under a page title and menu items) may be a blog's post date."""
+    rows = [(i, ln.strip()) for i, ln in enumerate(lines[:MENU_SCAN]) if ln.strip()]
+    dated = [len(s) <= DATE_LINE_MAX and _is_date_line(s, find_dates(s)) and not EVENT_TIME_LINE.match(s)
+             for _, s in rows]
+    out: list[int] = []
+    if rows and any(rows[0][1].startswith(p) for p in furniture()["title_prefixes"]):
+        return out  # the corpus format: page title, then the item's date line
+    for k, (i, s) in enumerate(rows[:HEADER_LINES]):
+        if not dated[k]:
+            if SITE_NAME_MAX < len(s) <= HEADLINE_MAX and THAI_CHAR.search(s):
+                break  # a headline: dates below it are the item's
+            continue
+        nxt = rows[k + 1 : k + 1 + SITE_DATE_GAP]
+        later = [j for j in range(k + 1, min(len(rows), k + 1 + SITE_DATE_GAP)) if dated[j]]
+        if later and any(not dated[j] and THAI_CHAR.search(rows[j][1]) for j in range(k + 1, later[0])):
+            out.append(i)
+            break
+        if whole_page and k == 1 and nxt and not dated[k - 1] and len(rows[k - 1][1]) <= SITE_NAME_MAX \
+                and not find_dates(nxt[0][1]) and len(rows[k - 1][1]) < len(nxt[0][1]) <= HEADLINE_MAX:
+            out += [rows[k - 1][0], i]
+            break
+    return out
+
+
+# "เรื่อง : <headline>": a label before a notice's headline.
+TITLE_LABEL = re.compile(r"^(?:เรื่อง|หัวข้อ|ชื่อ)\s?[:：]\s?")
+# A site's contact line ("ยินดีต้อนรับ… โทรศัพท์ : 053-131532 … อีเมล : …") is not a headline.
+CONTACT = re.compile(r"โทรศัพท์|โทรสาร|อีเมล|[Ee]-?mail|@|\d{2,3}-\d{6,7}")
+QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def _capture_headline(title: str | None, body_lines: list[str]) -> str | None:
+    """The headline of a whole-page capture, whose first lines are often the site's: when
+    the header's "title" is a short section label ("ข่าวประชาสัมพันธ์", "ข่าวภาคค่ำ") or a
+    contact line, or there is none, the body's first line is the headline if it reads as
+    one (Thai, headline-sized, undated); a label ("เรื่อง :") and enclosing quotes are dropped."""
+    opening = [ln.strip() for ln in body_lines if ln.strip()][:3]
+    first = TITLE_LABEL.sub("", next((ln for ln in opening if THAI_CHAR.search(ln)), ""))
+    weak = title is None or bool(CONTACT.search(title)) or (len(title) <= SITE_NAME_MAX < len(first))
+    if weak and 10 <= len(first) <= HEADLINE_MAX and not find_dates(first) and not CONTACT.search(first):
+        title = first
+    if title and len(title) > 2 and QUOTES.get(title[0]) == title[-1] and title.count(title[-1]) == 1 + (title[0] == title[-1]):
+        title = title[1:-1].strip()
+    return title
+
+
+def _english_headline(body_lines: list[str]) -> str | None:
+    """An English item's headline: its first line that is short, not a date line and not
+    a sentence of the body (the Thai header rules look for Thai headlines only)."""
+    line = next((ln.strip() for ln in body_lines if ln.strip()), "")
+    if 10 <= len(line) <= HEADLINE_MAX and not find_dates(line) and not line.endswith("."):
+        return line
+    return None
+
+
+class Dateline(NamedTuple):
+    """A date written in the body's opening as the item's dateline: ``line`` holds it at
+    ``start``:``end``; ``text`` is the date as written."""
+
+    line: str
+    start: int
+    end: int
+    text: str
+
+
+# How far into the body a dateline may stand: the opening lines (a lead or a repeated
+# headline may come first).
+DATELINE_LINES = 3
+DATELINE_SCAN = 160
+# What may stand before a dateline's date: nothing, "date", "(เช้า)วันนี้ (", or a place
+# ("กรุงเทพฯ 11 สิงหาคม 2565 –", then a dash).
+DATELINE_LEAD = re.compile(r"^(?:|date|Date|(?:เช้า|บ่าย|เย็น|ค่ำ)?วันนี้\s?\(?)$")
+DATELINE_PLACE = re.compile(r"^(?!.*(?:วัน|เมื่อ|ณ|ตั้งแต่|ถึง))[ก-๛A-Za-z.]{2,25}$")
+DATELINE_DASH = re.compile(r"^\s?\)?\s?[–—-]")
+# A line that is a date and little else ("วันอาทิตย์ที่ 29 สิงหาคม 2564").
+DATE_ONLY_COVER = 0.6
+PERIOD_DASH = re.compile(r"^\s*(?:[-–—]|ถึง)\s*$")
+# "3 ม.ค. 2566,18:59น.": a date with its clock time and no "เวลา" is a publishing timestamp.
+STAMP_TIME = re.compile(r"^[,\s]*[0-2]?\d:[0-5]\d")
+
+
+def body_dateline(body_lines: list[str]) -> Dateline | None:
+    """The item's dateline in the opening of its body, if it has one: a paragraph that opens
+    with its date (``วันนี้ (5 ม.ค.67)``, ``(เช้า)วันนี้ 9 ธันวาคม 2565 เวลา …``, ``14 พฤษภาคม 2567
+    ราชวิทยาลัย…``, ``กรุงเทพฯ 5 ม.ค. 2567 –``, ``date 2021-12-10``), or a publishing timestamp
+    glued into the line (``… 3 ม.ค. 2566,18:59น. …``). A date after ``วันที่``/``เมื่อวันที่`` is
+    the event's, a date range is a period, and a day and month without a year date nothing.
+
+    >>> body_dateline(["กรุงเทพฯ 11 สิงหาคม 2565 – สมศ. ได้รับผล"]).text
+    '11 สิงหาคม 2565'
+    >>> body_dateline(["เมื่อวันที่ 11 สิงหาคม 2565 สมศ. ได้รับผล"]) is None
+    True
+    """
+    opening = [ln.strip() for ln in body_lines if ln.strip()][:DATELINE_LINES]
+    for line in opening:
+        head = line[:DATELINE_SCAN]
+        dates = [d for d in find_dates(head) if d.range_end is None and not d.placeholder]
+        if not dates:
+            continue
+        if sum(d.end - d.start for d in dates) >= DATE_ONLY_COVER * len(line):
+            continue  # a date line of its own: the page's, read as one (not in the text)
+        d = dates[0]
+        lead = head[: d.start].strip()
+        after = head[d.end:]
+        if len(dates) > 1 and PERIOD_DASH.match(head[d.end:dates[1].start]):
+            continue  # "1 ต.ค. 2566 - 30 ก.ย. 2567": a period
+        if (DATELINE_LEAD.match(lead) or (DATELINE_PLACE.match(lead) and d.time is None and DATELINE_DASH.match(after))
+                or (d.time is not None and "เวลา" not in d.text and STAMP_TIME.match(head[d.start:][len(d.text.split(",")[0]):]))):
+            return Dateline(line, d.start, d.end, d.text)
+    return None

@@ -382,3 +382,27 @@ def test_scanners_never_raise_untyped(text: str) -> None:
         safe_thai_strptime(text)
     except ThaiDateError:
         pass
+
+
+@pytest.mark.parametrize("text, date", [
+    ("10 December 2021", dt.date(2021, 12, 10)),
+    ("Dec 10, 2021", dt.date(2021, 12, 10)),
+    ("On August 6, 2022", dt.date(2022, 8, 6)),
+    ("Sept. 3rd, 2020", dt.date(2020, 9, 3)),
+    ("30 August 2564", dt.date(2021, 8, 30)),  # English month, Buddhist-era year
+    ("3 ม.ค. 2566,18:59น.", dt.date(2023, 1, 3)),  # a clock time after a comma
+])
+def test_english_dates_and_timestamps(text: str, date: dt.date) -> None:
+    found = find_dates("ข่าว " + text + " จบ")
+    assert [d.date for d in found] == [date]
+    assert ("ข่าว " + text)[found[0].start:found[0].end] in text
+
+
+@pytest.mark.parametrize("text", ["Mayor 12 2020", "March 2021", "10 Decimals 2021", "ปี 1 ม.ค. 2566,123"])
+def test_not_english_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_english_and_thai_dates_in_order() -> None:
+    text = "วันที่ 1 สิงหาคม 2565 ... On August 6, 2022 ... 2022-08-01"
+    assert [d.date for d in find_dates(text)] == [dt.date(2022, 8, 1), dt.date(2022, 8, 6), dt.date(2022, 8, 1)]

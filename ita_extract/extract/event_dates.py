@@ -19,6 +19,16 @@ EVENT_NO_YEAR = re.compile(
 )
 
 
+# English items date the activity relative to the page date: "yesterday", "on Monday".
+EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EN_RELATIVE = re.compile(r"(?<![A-Za-z])(?:(?P<yesterday>yesterday)|(?P<today>today)|on (?P<wd>" + "|".join(EN_WEEKDAYS) + r"))(?![A-Za-z])")
+
+
+# "ตั้งแต่ 1 เมษายน 2563 ถึง …", "ในช่วงวันที่ 16 ตุลาคม - 22 พฤศจิกายน 2561": a period (the
+# assessment's window, a survey's), not the day of the activity reported.
+PERIOD_BEFORE = re.compile(r"(?:ตั้งแต่|ระหว่าง|ช่วง|\d\s?(?:จนถึง|ถึง|[-–—]))\s?(?:วันที่)?\s?\Z")
+
+
 class Dated(NamedTuple):
     start: int
     date: dt.date
@@ -30,7 +40,7 @@ def event_date(text: str, published: dt.date | None) -> tuple[dt.date | None, Ev
     head = text[:EVENT_DATE_WINDOW]
     candidates: list[Dated] = []
     for d in find_dates(head):
-        if d.placeholder:
+        if d.placeholder or _is_period(head, d.start, d.range_end is not None):
             continue
         candidates.append(Dated(d.start, d.date, d.end))
     if published is not None:
@@ -38,6 +48,8 @@ def event_date(text: str, published: dt.date | None) -> tuple[dt.date | None, Ev
             date = _date_without_year(int(m.group("day")), m.group("month"), published)
             if date is not None:
                 candidates.append(Dated(m.start(), date, m.end()))
+    if not candidates and published is not None:
+        candidates += _english_relative(head, published)
     if not candidates:
         return None, None
     first = min(candidates, key=lambda c: c.start)
@@ -56,3 +68,22 @@ def _date_without_year(day: int, month_text: str, published: dt.date) -> dt.date
         except ValueError:
             return None
     return d
+
+
+def _english_relative(head: str, published: dt.date) -> list[Dated]:
+    """"was presented … yesterday", "on Monday released": the day before the page date, or
+    the last such weekday on or before it. Only read when the opening has no full date."""
+    m = EN_RELATIVE.search(head)
+    if m is None:
+        return []
+    if m.group("yesterday"):
+        date = published - dt.timedelta(days=1)
+    elif m.group("today"):
+        date = published
+    else:
+        date = published - dt.timedelta(days=(published.weekday() - EN_WEEKDAYS.index(m.group("wd"))) % 7)
+    return [Dated(m.start(), date, m.end())]
+
+
+def _is_period(head: str, start: int, is_range: bool) -> bool:
+    return is_range or bool(PERIOD_BEFORE.search(head[max(0, start - 20):start]))

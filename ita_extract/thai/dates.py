@@ -164,7 +164,8 @@ _ERA = r"(?:พุทธศักราช|คริสต์ศักราช|
 _RANGE = r"\s*(?:-|–|—|ถึงวันที่|ถึง)\s*"
 _DAY = r"(?<![\d.,/:])[0-3]?\d"
 # A year may not run into more digits or into a time/decimal ("10.30").
-_YEAR = r"(?:\d{4}|\d{2}(?!\s*น\.))(?![\d]|[.:,]\d)"
+# "3 ม.ค. 2566,18:59น.": a clock time may follow the year after a comma.
+_YEAR = r"(?:\d{4}|\d{2}(?!\s*น\.))(?![\d]|[.:]\d|,(?![0-2]?\d:[0-5]\d(?!\d))\d)"
 _TIME = r"(?P<time>[^\S\n]*,?[^\S\n]*(?:เวลา[^\S\n]*)?(?<!\d)[0-2]?\d[:.][0-5]\d(?!\d)(?:\s*น\.)?)"
 
 # The core of a date starts at a digit; the scanners only try it at the start
@@ -187,6 +188,23 @@ _DATE_RE = re.compile(
     )
     {_TIME}?
     """,
+    re.VERBOSE,
+)
+# English dates in Thai outlets' English items and page chrome: "10 December 2021",
+# "Dec 10, 2021", "On August 6, 2022". The year is read by the same rules (2564 is BE).
+_EN_MONTHS = {
+    m: i + 1 for i, names in enumerate([
+        ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
+        ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"),
+        ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+    ]) for m in names
+}  # fmt: skip
+_EN_MONTH_RX = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+_EN_DATE_RE = re.compile(
+    rf"""(?<![A-Za-z\d])(?:
+        (?P<d>[0-3]?\d)(?:st|nd|rd|th)?[^\S\n]*(?P<mon>{_EN_MONTH_RX})\.?,?[^\S\n]*(?P<y>\d{{4}})
+      | (?P<mon2>{_EN_MONTH_RX})\.?[^\S\n]*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?[^\S\n]*(?P<y2>\d{{4}})
+    )(?![\d])""",
     re.VERBOSE,
 )
 # A weekday right before a date: "วันพฤหัสบดีที่ ", "วันพุธ, ", "พุธ ".
@@ -383,6 +401,9 @@ def _check_text(text: object) -> str:
 def find_dates(text: str) -> list[DateMention]:
     """Every full date (day + month + year) in ``text``, in order.
 
+    English dates count too (``10 December 2021``, ``Dec 10, 2021``, ``30 August 2564``),
+    as Thai outlets write them in English items and page chrome.
+
     Invalid dates (31 ก.พ. 2566) are skipped. Numeric dates are day/month/year
     (``16/11/2566``, ``09.12.2019``) or ISO year-month-day (``2019-12-09``); a
     2-digit year is accepted only with slashes (``16/11/66``), since dotted
@@ -404,11 +425,37 @@ def find_dates(text: str) -> list[DateMention]:
                 continue
             out.append(dm)
             pos = dm.end
+        if _EN_HINT.search(s):
+            out = _with_english_dates(s, text, out)
         return out
     except ThaiDateError:
         raise
     except Exception as e:  # never let a bug surface as another type
         raise ThaiDateError(f"cannot scan dates: {e}") from e
+
+
+_EN_HINT = re.compile(rf"(?:{_EN_MONTH_RX})")
+
+
+def _with_english_dates(s: str, text: str, found: list[DateMention]) -> list[DateMention]:
+    """``found`` with the English dates of ``s`` added, in order (a span already read as a
+    Thai date is not read again)."""
+    extra = []
+    for m in _EN_DATE_RE.finditer(s):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        mon = m.group("mon") or m.group("mon2")
+        day = int(m.group("d") or m.group("d2"))
+        yr = _resolve_year(m.group("y") or m.group("y2"), None)
+        if yr is None:
+            continue
+        date = _mkdate(yr[0], _EN_MONTHS[mon], day)
+        if date is None:
+            continue
+        extra.append(DateMention(date=date, start=m.start(), end=m.end(), text=text[m.start():m.end()],
+                                 era=yr[1], era_assumed=yr[2], weekday=None, weekday_mismatch=False,
+                                 placeholder=date == PLACEHOLDER_DATE, has_time=False))
+    return sorted([*found, *extra], key=lambda d: d.start) if extra else found
 
 
 def parse_thai_date(text: str) -> DateMention:
