@@ -259,24 +259,57 @@ def fetch(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Thai text to find (3 characters or more).")],
+    query: Annotated[str, typer.Argument(help="Thai words or phrases; space-separated parts must all match.")],
     db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
     limit: Annotated[int, typer.Option(help="Most rows to show.")] = 20,
+    trigram: Annotated[bool, typer.Option("--trigram", help="Substring search (parts of 3 characters or more) instead of the Thai word index.")] = False,
 ) -> None:
-    """Full-text search over the stored articles (Thai substring search).
+    """Full-text search over titles, texts and evidence sentences, best first (bm25), one
+    JSON object a line with a highlighted [snippet].
+
+    The query is segmented into Thai syllables as the index is, so two-character words
+    (ผล, ปี) are found; each space-separated part is one phrase. Documents not indexed yet
+    are indexed first (see `ita index`).
 
     Example:
 
-        ita search "สำนักงานอุตสาหกรรม" --db ita.db
+        ita search "ผล ITA ลำพูน" --db ita.db
     """
+    from ita_extract import search as fts
+    from ita_extract import store
+    from ita_extract.errors import QueryError
+
+    database = store.open_db(_existing_db(db))
+    try:
+        fts.refresh(database)
+        for row in fts.search(database, query, limit=limit, engine="trigram" if trigram else "thai"):
+            print(json.dumps(row, ensure_ascii=False))
+    except QueryError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+
+
+@app.command()
+def index(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Bring the full-text indexes up to date (the documents not indexed yet, in bulk).
+
+    Example:
+
+        ita index --db ita.db
+    """
+    from ita_extract import search as fts
     from ita_extract import store
 
     database = store.open_db(_existing_db(db))
     try:
-        for row in store.search(database, query, limit=limit):
-            print(json.dumps(row, ensure_ascii=False))
+        n = fts.refresh(database)
     finally:
         database.close()
+    err.print(f"{n} documents indexed → {db}")
 
 
 @app.command()
