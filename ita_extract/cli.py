@@ -469,6 +469,63 @@ def export(
 
 
 @app.command()
+def serve(
+    db: Annotated[Path, typer.Argument(help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+    port: Annotated[int, typer.Option(help="Port.")] = 8001,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    evaluation: Annotated[Path | None, typer.Option(help="Figures from `ita evaluate --json` to show (default: gold/floors.toml).")] = None,
+) -> None:
+    """Browse the database in Datasette, read-only: facets, canned queries, Thai search.
+
+    The search indexes and the agency registry are brought up to date first. The
+    database is served under its file stem (ita.db at /ita).
+
+    Example:
+
+        ita serve ita.db --port 8001
+    """
+    from ita_extract import serve as ds
+
+    path = _existing_db(db)
+    try:
+        ds.prepare(path)
+    except Exception as e:  # noqa: BLE001 - a read-only file can still be served as it is
+        err.print(f"cannot update the indexes of {path} ({e}); serving it as it is")
+    err.print(f"serving {path} at http://{host}:{port}/{path.stem} (Ctrl-C to stop)")
+    ds.serve(path, host=host, port=port, evaluation=evaluation)
+
+
+@app.command()
+def card(
+    db: Annotated[Path, typer.Argument(help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for DB.card.md and DB.card.json (default: Markdown to stdout).")] = None,
+    evaluation: Annotated[Path | None, typer.Option(help="Figures from `ita evaluate --json` (default: gold/floors.toml).")] = None,
+) -> None:
+    """Write the datasheet of a database: sources and crawl dates, counts, version,
+    evaluation figures, field definitions, known limits, how to cite.
+
+    Example:
+
+        ita card ita.db --out .
+    """
+    from ita_extract import card as datasheet
+
+    database = _open_registry(db)
+    try:
+        sheet = datasheet.datasheet(database, db, evaluation)
+    finally:
+        database.close()
+    text = datasheet.markdown(sheet)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{db.stem}.card.md").write_text(text, encoding="utf-8")
+    (out / f"{db.stem}.card.json").write_text(json.dumps(sheet, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    err.print(f"datasheet → {out / (db.stem + '.card.md')}, {out / (db.stem + '.card.json')}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of one `ita extract --jsonl` line.
 

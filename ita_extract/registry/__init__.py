@@ -38,6 +38,8 @@ from ita_extract.errors import QueryError
 from ita_extract.extract.lexicon import load_lexicon
 
 DATA = resources.files("ita_extract.registry")
+# Bump when the build rules in this module change: a registry built by other rules is stale.
+BUILD_VERSION = 2
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"\s*\((?:องค์การมหาชน|มหาชน)\)\s*$")
@@ -119,7 +121,7 @@ def rules() -> Rules:
             types.append((re.compile(pattern), kind, pattern))
     overrides = tomllib.loads(overrides_text)
     lexicon = load_lexicon()
-    details: list[dict[str, str]] = provinces(details=True)
+    details: Any = provinces(details=True)
     names = sorted((p["name_th"] for p in details), key=len, reverse=True)
     return Rules(
         types=tuple(types), provinces=tuple(names),
@@ -310,7 +312,7 @@ def stamp(db: Any) -> str:
     row = db.conn.execute("SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) FROM results),"
                           " (SELECT count(*) || ':' || ifnull(max(id), 0) FROM aggregates),"
                           " (SELECT count(*) || ':' || ifnull(max(id), 0) FROM officials)").fetchone()
-    return json.dumps([*row, rules().digest])
+    return json.dumps([*row, rules().digest, BUILD_VERSION])
 
 
 def is_current(db: Any) -> bool:
