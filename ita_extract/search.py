@@ -122,28 +122,32 @@ def search(db: Any, query: str, *, limit: int = 20, engine: str = "thai") -> lis
     with nothing searchable in it finds nothing."""
     if engine == "thai":
         expression = match_expression(query)
+        # Rank first, then snippet only the top rows: SQLite computes the select list of
+        # every match before sorting, and a snippet of a long article is the costly part.
         sql = (
-            "SELECT d.doc, d.title, d.published, d.url,"
-            " snippet(search_fts, -1, '[', ']', '…', ?) AS snippet, bm25(search_fts, ?, ?, ?, ?) AS score"
-            " FROM search_fts JOIN documents d ON d.doc = search_fts.doc"
-            " WHERE search_fts MATCH ? ORDER BY score LIMIT ?"
+            "WITH top AS (SELECT rowid AS id, bm25(search_fts, :w0, :w1, :w2, :w3) AS score FROM search_fts"
+            " WHERE search_fts MATCH :m ORDER BY score LIMIT :n)"
+            " SELECT d.doc, d.title, d.published, d.url,"
+            " snippet(search_fts, -1, '[', ']', '…', :tokens) AS snippet, top.score"
+            " FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN documents d ON d.doc = search_fts.doc"
+            " WHERE search_fts MATCH :m ORDER BY top.score"
         )
-        params: list = [SNIPPET_TOKENS, *WEIGHTS]
+        params: dict = {f"w{i}": w for i, w in enumerate(WEIGHTS)} | {"tokens": SNIPPET_TOKENS}
     elif engine == "trigram":
         expression = trigram_expression(query)
         sql = (
             "SELECT d.doc, d.title, d.published, d.url,"
             " snippet(documents_fts, 2, '[', ']', '…', 40) AS snippet, rank AS score"
             " FROM documents_fts JOIN documents d ON d.doc = documents_fts.doc"
-            " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
+            " WHERE documents_fts MATCH :m ORDER BY rank LIMIT :n"
         )
-        params = []
+        params = {}
     else:
         raise ValueError(f"unknown search engine {engine!r}")
     if expression is None:
         return []
     rows = [dict(zip(("doc", "title", "published", "url", "snippet", "score"), row, strict=True))
-            for row in db.execute(sql, [*params, expression, limit]).fetchall()]
+            for row in db.execute(sql, params | {"m": expression, "n": limit}).fetchall()]
     for row in rows:
         row["snippet"] = (row["snippet"] or "").replace(SEPARATOR, "")
         row["score"] = round(row["score"], 3)

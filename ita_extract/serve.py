@@ -75,11 +75,13 @@ FROM events e WHERE e.score IS NOT NULL ORDER BY e.score ASC LIMIT 100""",
         "title": "Search the articles (Thai)",
         "description": "Full-text search over titles, texts and evidence sentences, segmented into Thai syllables "
                        "(finds two-letter words such as ผล, ปี); space-separated parts must all match; best first.",
-        "sql": """SELECT d.doc, d.title, d.published, d.url,
+        "sql": """WITH top AS (
+  SELECT rowid AS id, bm25(search_fts, 0, 5, 1, 2) AS score FROM search_fts
+  WHERE search_fts MATCH thai_match(:q) ORDER BY score LIMIT 50)
+SELECT d.doc, d.title, d.published, d.url,
        replace(snippet(search_fts, -1, '[', ']', '…', 24), char(8203), '') AS snippet
-FROM search_fts JOIN documents d ON d.doc = search_fts.doc
-WHERE search_fts MATCH thai_match(:q)
-ORDER BY bm25(search_fts, 0, 5, 1, 2) LIMIT 50""",
+FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN documents d ON d.doc = search_fts.doc
+WHERE search_fts MATCH thai_match(:q) ORDER BY top.score""",
     },
 }
 
