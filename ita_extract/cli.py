@@ -360,24 +360,270 @@ def fetch(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Thai text to find (3 characters or more).")],
+    query: Annotated[str, typer.Argument(help="Thai words or phrases; space-separated parts must all match.")],
     db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
     limit: Annotated[int, typer.Option(help="Most rows to show.")] = 20,
+    trigram: Annotated[bool, typer.Option("--trigram", help="Substring search (parts of 3 characters or more) instead of the Thai word index.")] = False,
 ) -> None:
-    """Full-text search over the stored articles (Thai substring search).
+    """Full-text search over titles, texts and evidence sentences, best first (bm25), one
+    JSON object a line with a highlighted [snippet].
+
+    The query is segmented into Thai syllables as the index is, so two-character words
+    (ผล, ปี) are found; each space-separated part is one phrase. Documents not indexed yet
+    are indexed first (see `ita index`).
 
     Example:
 
-        ita search "สำนักงานอุตสาหกรรม" --db ita.db
+        ita search "ผล ITA ลำพูน" --db ita.db
     """
+    from ita_extract import search as fts
+    from ita_extract import store
+    from ita_extract.errors import QueryError
+
+    database = store.open_db(_existing_db(db))
+    try:
+        fts.refresh(database)
+        for row in fts.search(database, query, limit=limit, engine="trigram" if trigram else "thai"):
+            print(json.dumps(row, ensure_ascii=False))
+    except QueryError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+
+
+@app.command()
+def index(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Bring the full-text indexes up to date (the documents not indexed yet, in bulk).
+
+    Example:
+
+        ita index --db ita.db
+    """
+    from ita_extract import search as fts
     from ita_extract import store
 
     database = store.open_db(_existing_db(db))
     try:
-        for row in store.search(database, query, limit=limit):
-            print(json.dumps(row, ensure_ascii=False))
+        n = fts.refresh(database)
     finally:
         database.close()
+    err.print(f"{n} documents indexed → {db}")
+
+
+agencies_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                            help="The agency registry: one agency one row (built from the stored results).")
+app.add_typer(agencies_app, name="agencies")
+
+
+def _open_registry(db: Path):
+    """The database with its registry and full-text indexes up to date."""
+    from ita_extract import registry, store
+    from ita_extract import search as fts
+
+    database = store.open_db(_existing_db(db))
+    fts.refresh(database)
+    registry.ensure(database)
+    return database
+
+
+@agencies_app.command("build")
+def agencies_build(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Rebuild the registry (agencies, aliases, events, people) and print its counts as JSON.
+
+    Example:
+
+        ita agencies build --db ita.db
+    """
+    from ita_extract import registry, store
+
+    database = store.open_db(_existing_db(db))
+    try:
+        print(json.dumps(registry.build(database), ensure_ascii=False))
+    finally:
+        database.close()
+
+
+@agencies_app.command("explain")
+def agencies_explain(
+    name: Annotated[str, typer.Argument(help="An agency name, alias or abbreviation.")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Say which agency a name is and why: the merge key, the rules, every alias.
+
+    Corrections go in ita_extract/registry/overrides.toml.
+
+    Example:
+
+        ita agencies explain "ธ.ก.ส." --db ita.db
+    """
+    from ita_extract import registry
+    from ita_extract.errors import QueryError
+
+    database = _open_registry(db)
+    try:
+        print(registry.explain(database, name))
+    except QueryError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+
+
+FORMATS = ("table", "csv", "json")
+
+
+@app.command()
+def query(
+    agency: Annotated[str | None, typer.Option(help="Agency name, alias or abbreviation (ธ.ก.ส.).")] = None,
+    agency_type: Annotated[str | None, typer.Option(help="ministry, department, province, provincial office, local government, bank, university, hospital, ...")] = None,
+    province: Annotated[str | None, typer.Option(help="Province, Thai (ลำพูน).")] = None,
+    tier: Annotated[str | None, typer.Option(help="AA, A, B, C, D, E, F.")] = None,
+    stated_only: Annotated[bool, typer.Option("--stated-only", help="Only tiers the article states (not derived from the score).")] = False,
+    score_min: Annotated[float | None, typer.Option(help="Lowest score.")] = None,
+    score_max: Annotated[float | None, typer.Option(help="Highest score.")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year, BE (2566) or CE (2023).")] = None,
+    since: Annotated[str | None, typer.Option(help="First reported on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="First reported on or before (YYYY-MM-DD).")] = None,
+    assessment: Annotated[str | None, typer.Option(help="ITA or MORAL_ORG.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json (a JSON array).")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Most rows.")] = None,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Results (one row per result, however many articles reported it), filtered; every row
+    with its source url and evidence sentence.
+
+    Example:
+
+        ita query --province ลำพูน --fiscal-year 2566 --format csv --db ita.db
+    """
+    from ita_extract import query as q
+    from ita_extract.errors import QueryError
+
+    if fmt not in FORMATS:
+        err.print(f"--format is one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise typer.Exit(2)
+    database = _open_registry(db)
+    try:
+        rows = q.query(database, agency=agency, agency_type=agency_type, province=province, tier=tier,
+                       stated_only=stated_only, score_min=score_min, score_max=score_max, fiscal_year=fiscal_year,
+                       since=_date(since), until=_date(until), assessment=assessment, limit=limit)
+    except QueryError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        sys.stdout.write(q.to_csv(rows))
+    else:
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for column in ("agency", "province", "fiscal_year_be", "assessment", "score", "tier", "mentions", "url", "evidence"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            tier_text = (row["tier"] or "") + ("*" if row["tier_derived"] else "")
+            table.add_row(row["agency"], row["province"] or "", str(row["fiscal_year_be"] or ""), row["assessment"],
+                          "" if row["score"] is None else f"{row['score']:.2f}", tier_text, str(row["mentions"]),
+                          row["url"] or "", (row["evidence"] or "")[:160])
+        Console(highlight=False).print(table)
+        err.print(f"{len(rows)} results (* = tier derived from the score)")
+
+
+@app.command()
+def export(
+    tables: Annotated[list[str], typer.Argument(help="Tables or views (events, agencies, results_view, ...).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl (parquet is not supported).")] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for TABLE.csv/.jsonl files (default: stdout).")] = None,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+) -> None:
+    """Write whole tables as CSV or JSON lines, to stdout or one file each in --out.
+
+    Example:
+
+        ita export events agencies --format csv --out export/ --db ita.db
+    """
+    from ita_extract import query as q
+    from ita_extract.errors import QueryError
+
+    database = _open_registry(db)
+    try:
+        for table in tables:
+            if out is None:
+                n = q.export(database, table, fmt, sys.stdout)
+            else:
+                out.mkdir(parents=True, exist_ok=True)
+                with (out / f"{table}.{fmt}").open("w", encoding="utf-8", newline="") as f:
+                    n = q.export(database, table, fmt, f)
+            err.print(f"{table}: {n} rows" + (f" → {out / f'{table}.{fmt}'}" if out else ""))
+    except QueryError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Argument(help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+    port: Annotated[int, typer.Option(help="Port.")] = 8001,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    evaluation: Annotated[Path | None, typer.Option(help="Figures from `ita evaluate --json` to show (default: gold/floors.toml).")] = None,
+) -> None:
+    """Browse the database in Datasette, read-only: facets, canned queries, Thai search.
+
+    The search indexes and the agency registry are brought up to date first. The
+    database is served under its file stem (ita.db at /ita).
+
+    Example:
+
+        ita serve ita.db --port 8001
+    """
+    from ita_extract import serve as ds
+
+    path = _existing_db(db)
+    try:
+        ds.prepare(path)
+    except Exception as e:  # noqa: BLE001 - a read-only file can still be served as it is
+        err.print(f"cannot update the indexes of {path} ({e}); serving it as it is")
+    err.print(f"serving {path} at http://{host}:{port}/{path.stem} (Ctrl-C to stop)")
+    ds.serve(path, host=host, port=port, evaluation=evaluation)
+
+
+@app.command()
+def card(
+    db: Annotated[Path, typer.Argument(help="SQLite file written by extract or crawl.")] = Path("ita.db"),
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for DB.card.md and DB.card.json (default: Markdown to stdout).")] = None,
+    evaluation: Annotated[Path | None, typer.Option(help="Figures from `ita evaluate --json` (default: gold/floors.toml).")] = None,
+) -> None:
+    """Write the datasheet of a database: sources and crawl dates, counts, version,
+    evaluation figures, field definitions, known limits, how to cite.
+
+    Example:
+
+        ita card ita.db --out .
+    """
+    from ita_extract import card as datasheet
+
+    database = _open_registry(db)
+    try:
+        sheet = datasheet.datasheet(database, db, evaluation)
+    finally:
+        database.close()
+    text = datasheet.markdown(sheet)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{db.stem}.card.md").write_text(text, encoding="utf-8")
+    (out / f"{db.stem}.card.json").write_text(json.dumps(sheet, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    err.print(f"datasheet → {out / (db.stem + '.card.md')}, {out / (db.stem + '.card.json')}")
 
 
 @app.command()

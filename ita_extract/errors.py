@@ -22,6 +22,7 @@
     │   └── CorpusNotFound      the corpus directory is not configured or absent (sources.corpus)
     ├── CrawlLocked             another crawl or reparse writes to the database  (sources.state)
     ├── StoreError              the database cannot be used (a newer schema)     (store)
+    ├── QueryError              a search or query the user typed cannot be run   (search, query, registry)
     └── GoldError               gold annotations do not validate                 (evaluate)
 
 Library functions raise; only the runners (``pipeline``, ``sources.crawl``,
@@ -157,6 +158,11 @@ class CrawlLocked(ItaError):
 
 class StoreError(ItaError):
     """The database cannot be used by this version (its schema is newer)."""
+
+
+class QueryError(ItaError):
+    """A search string, filter or name given by the user cannot be run (empty, too long,
+    unknown agency...): the CLI prints it as one line and exits 2."""
 
 
 class GoldError(ItaError):

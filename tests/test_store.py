@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_extract import store
+from ita_extract import search, store
 from ita_extract.errors import ItaError
 from ita_extract.models import (
     Aggregate,
@@ -126,9 +126,11 @@ def content(db) -> dict[str, list[tuple]]:
                 )
             )
         out[table] = sorted(rows, key=repr)
+    search.refresh(db)
     out["documents_fts"] = sorted(
         db.execute("SELECT doc, title, text FROM documents_fts").fetchall()
     )
+    out["search_fts"] = sorted(db.execute("SELECT doc, title, text, evidence FROM search_fts").fetchall())
     out["results_fts"] = sorted(db.execute("SELECT agency FROM results_fts").fetchall())
     return out
 
@@ -145,6 +147,8 @@ def test_schema_created(db):
         "failures",
         "documents_fts",
         "results_fts",
+        "search_fts",
+        "search_docs",
     }
     assert expected_tables <= set(db.table_names())
     assert {"results_view", "aggregates_view", "officials_view"} <= set(db.view_names())
@@ -284,11 +288,14 @@ def test_foreign_keys_are_enforced(db):
 def test_deleting_a_document_cascades(db):
     article, record = make_pair()
     store.save_document(db, article, record)
+    search.refresh(db)
+    assert search.search(db, "อุตสาหกรรม") != []
     db.execute("DELETE FROM documents WHERE doc = ?", [record.doc])
-    for table in ("results", "aggregates", "officials", "evidence", "documents_text"):
+    for table in ("results", "aggregates", "officials", "evidence", "documents_text", "search_docs"):
         assert db[table].count == 0, table
     assert db.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 0
-    assert store.search(db, "อุตสาหกรรม") == []
+    assert db.execute("SELECT count(*) FROM search_fts").fetchone()[0] == 0
+    assert search.search(db, "อุตสาหกรรม") == []
 
 
 def test_full_text_search_finds_a_thai_substring(db):
@@ -296,11 +303,13 @@ def test_full_text_search_finds_a_thai_substring(db):
     store.save_document(db, article, record)
     other = Article(doc="other", title="ข่าว ITA อื่น", text="ข่าวอื่น ไม่มีคำนั้น")
     store.save_document(db, other, DocumentRecord(doc="other", title=other.title))
-    hits = store.search(db, "อุตสาหกรรม")
+    search.refresh(db)
+    hits = search.search(db, "อุตสาหกรรม", engine="trigram")
     assert [hit["doc"] for hit in hits] == ["d1"]
     assert "[อุตสาหกรรม]" in hits[0]["snippet"]
     # the title is indexed with the text
-    assert {hit["doc"] for hit in store.search(db, "ข่าว ITA")} == {"d1", "other"}
+    assert {hit["doc"] for hit in search.search(db, "ข่าว ITA", engine="trigram")} == {"d1", "other"}
+    assert {hit["doc"] for hit in search.search(db, "ข่าว ITA")} == {"d1", "other"}
     agencies = db.execute(
         "SELECT agency FROM results_fts WHERE results_fts MATCH ? ORDER BY rowid",
         ['"อุตสาหกรรม"'],
@@ -365,6 +374,7 @@ def test_summary_counts(db):
 
 def test_the_database_opens_with_plain_sqlite3(db, db_path):
     store.save_document(db, *make_pair())
+    search.refresh(db)
     db.close()
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute(

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pythainlp.corpus import thai_words
+from pythainlp.corpus import thai_syllables, thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.tokenize.nlpo3 import load_dict, segment
 
@@ -31,13 +31,20 @@ if TYPE_CHECKING:
 ENGINE = "nlpo3"
 
 
+# The base word lists a Tokenizer can segment with: dictionary words (the default) or
+# syllables (PyThaiNLP's syllable list: the full-text index's unit, so that a query finds
+# ปี inside ปีงบประมาณ and ประเมิน inside การประเมิน).
+BASES = ("words", "syllables")
+
+
 @functools.lru_cache(maxsize=8)
-def _dictionary_name(extra_words: tuple[str, ...]) -> str:
-    """Load PyThaiNLP's words + ``extra_words`` into nlpo3 once; return the dict's name.
+def _dictionary_name(extra_words: tuple[str, ...], base: str = "words") -> str:
+    """Load PyThaiNLP's words (or syllables) + ``extra_words`` into nlpo3 once; return the
+    dict's name.
 
     The word file lives in a per-user cache directory under a name taken from its content,
     so worker processes and later runs share it."""
-    words = sorted(set(thai_words()) | set(extra_words))
+    words = sorted(set(thai_syllables() if base == "syllables" else thai_words()) | set(extra_words))
     payload = "\n".join(words).encode("utf-8")
     digest = hashlib.sha256(payload).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"ita-extract-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
@@ -56,16 +63,25 @@ def _dictionary_name(extra_words: tuple[str, ...]) -> str:
 
 class Tokenizer:
     """Split Thai text into words (spaces are kept as tokens, as PyThaiNLP does), keeping
-    ``extra_words`` whole."""
+    ``extra_words`` whole; ``base="syllables"`` splits into syllables instead (nlpo3 only).
 
-    def __init__(self, extra_words: Iterable[str] = (), engine: str = ENGINE):
+    >>> Tokenizer(base="syllables")("ปีงบประมาณ")
+    ['ปี', 'งบ', 'ประ', 'มาณ']
+    """
+
+    def __init__(self, extra_words: Iterable[str] = (), engine: str = ENGINE, base: str = "words"):
+        if base not in BASES:
+            raise ValueError(f"base must be one of {BASES}, not {base!r}")
+        if base != "words" and engine != "nlpo3":
+            raise ValueError("syllable segmentation needs the nlpo3 engine")
         self.extra_words = tuple(sorted(set(extra_words)))
         self.engine = engine
+        self.base = base
 
     def __call__(self, text: str) -> list[str]:
         if self.engine == "nlpo3":
             # PyThaiNLP's word_tokenize drops a custom dict name for nlpo3; call its wrapper.
-            return list(segment(text, custom_dict=_dictionary_name(self.extra_words)))
+            return list(segment(text, custom_dict=_dictionary_name(self.extra_words, self.base)))
         return list(word_tokenize(text, engine=self.engine))
 
 
