@@ -32,8 +32,10 @@ SEPARATOR = "\u200b"
 MAX_QUERY_CHARS = 300
 # A snippet of this many syllables around the hit.
 SNIPPET_TOKENS = 24
-# bm25 weights of search_fts's columns: doc (unindexed), title, text, evidence.
-WEIGHTS = (0.0, 5.0, 1.0, 2.0)
+# bm25 weights of search_fts's columns: doc (unindexed), title, text, evidence. The
+# headline also opens the article text (parse.with_headline), so the title column is a
+# bonus on top of it, not the only place a headline word counts.
+WEIGHTS = (0.0, 2.0, 1.0, 2.0)
 SNIPPET = "snippet(search_fts, -1, '[', ']', '…', :tokens)"
 TRIGRAM_SNIPPET = "snippet(documents_fts, 2, '[', ']', '…', 40)"
 _NOT_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+")
