@@ -374,3 +374,21 @@ def test_a_given_name_that_starts_like_nayok_is_a_name():
 ])
 def test_the_size_of_the_assessed_group_is_read_however_it_is_written(text, size):
     assert ("count_assessed", size) in [(a.metric, a.value) for a in run(text).aggregates]
+
+
+def test_a_tier_that_heads_the_next_list_is_not_the_previous_lists_tier():
+    rec = run(
+        "หน่วยงานที่ผ่านการประเมินองค์กรคุณธรรม ประจำปี พ.ศ. 2566 ดังนี้ ระดับส่งเสริมคุณธรรม จำนวน 2 หน่วยงาน ได้แก่ "
+        "1. กรมการปกครอง 2. กรมที่ดิน ระดับคุณธรรมต้นแบบ จำนวน 1 หน่วยงาน ได้แก่ กรมโยธาธิการและผังเมือง"
+    )
+    assert {(r.agency, r.tier) for r in rec.results} == {
+        ("กรมการปกครอง", "ส่งเสริมคุณธรรม"), ("กรมที่ดิน", "ส่งเสริมคุณธรรม"), ("กรมโยธาธิการและผังเมือง", "คุณธรรมต้นแบบ"),
+    }
+
+
+def test_the_year_a_plan_is_driven_in_is_not_the_assessment_year():
+    rec = run(
+        "กระทรวงมหาดไทย จัดพิธีมอบประกาศเกียรติคุณองค์กรคุณธรรม ประจำปี พ.ศ. 2566 เพื่อให้ทราบแนวทางการขับเคลื่อนการส่งเสริมคุณธรรม "
+        "ในปี พ.ศ. 2567 โดยมีหน่วยงานที่ผ่านการประเมิน ระดับส่งเสริมคุณธรรม จำนวน 1 หน่วยงาน ได้แก่ กรมที่ดิน"
+    )
+    assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]

@@ -229,6 +229,15 @@ def _list_items(ctx: PassageMentions, pos: int) -> list[Mention]:
     return items
 
 
+# A tier that heads the next list: "ระดับคุณธรรม จำนวน 1 หน่วยงาน ได้แก่", "ระดับ A ได้แก่".
+NEXT_LIST_HEAD_WINDOW = 40
+
+
+def _heads_next_list(ctx: PassageMentions, tier: Mention) -> bool:
+    trig = LIST_TRIGGER.search(ctx.text, tier.end, tier.end + NEXT_LIST_HEAD_WINDOW)
+    return trig is not None and not any(a.start < trig.start() for a in ctx.agencies if a.start >= tier.end)
+
+
 def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | None) -> list[ResultAt]:
     """Lists of agencies under a tier, with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่
     A B C", or with the tier after the list: "ได้แก่ A B C มีผลการประเมินอยู่ในระดับ A"."""
@@ -243,6 +252,8 @@ def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | Non
         end = items[-1].end
         after = TIER_AFTER_LIST.match(ctx.text, end)
         tier = next((t for t in ctx.tiers if after and t.start >= end and t.start <= after.end()), None)
+        if tier is not None and _heads_next_list(ctx, tier):
+            tier = None  # "... ๖. C ระดับคุณธรรม จำนวน ๑ หน่วยงาน ได้แก่ D": D's tier, not C's
         if tier is None:
             tier = _list_tier(ctx, trig.end())
         if tier is None:
