@@ -392,3 +392,18 @@ def test_the_year_a_plan_is_driven_in_is_not_the_assessment_year():
         "ในปี พ.ศ. 2567 โดยมีหน่วยงานที่ผ่านการประเมิน ระดับส่งเสริมคุณธรรม จำนวน 1 หน่วยงาน ได้แก่ กรมที่ดิน"
     )
     assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]
+
+
+def test_agencies_honoured_as_moral_organisations_with_no_level_are_moral_results():
+    rec = run(
+        "กรมการศาสนา จัดพิธีมอบเกียรติบัตรประกาศยกย่ององค์กรคุณธรรมให้แก่หน่วยงานในส่วนกลาง ประจำปีงบประมาณ พ.ศ. 2566 "
+        "จำนวน 2 หน่วยงาน ได้แก่ (1) สำนักงานเลขาธิการวุฒิสภา (2) สำนักงานพระพุทธศาสนาแห่งชาติ"
+    )
+    assert {(r.agency, r.assessment, r.tier, r.fiscal_year_be) for r in rec.results} == {
+        ("สำนักงานเลขาธิการวุฒิสภา", "MORAL_ORG", None, 2566), ("สำนักงานพระพุทธศาสนาแห่งชาติ", "MORAL_ORG", None, 2566),
+    }
+
+
+def test_a_plain_list_with_no_level_and_no_honour_is_no_result():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 มีผู้เข้าร่วมประชุม ได้แก่ สำนักงานเลขาธิการวุฒิสภา และกรมการศาสนา")
+    assert rec.results == []

@@ -238,6 +238,18 @@ def _heads_next_list(ctx: PassageMentions, tier: Mention) -> bool:
     return trig is not None and not any(a.start < trig.start() for a in ctx.agencies if a.start >= tier.end)
 
 
+MORAL_HONOUR = re.compile(_LEX.cue_alt("result", "moral_honour"))
+# The honour and the list it names are one clause ("ยกย่ององค์กรคุณธรรมให้แก่หน่วยราชการอิสระ ...
+# จำนวน 8 หน่วยงาน ได้แก่").
+HONOUR_WINDOW = 160
+
+
+def _honoured_list(ctx: PassageMentions, trig: int) -> bool:
+    """A list honoured as moral organisations, with no level written."""
+    ls, _ = ctx.line_bounds(trig)
+    return bool(MORAL_HONOUR.search(ctx.text, max(ls, trig - HONOUR_WINDOW), trig))
+
+
 def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | None) -> list[ResultAt]:
     """Lists of agencies under a tier, with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่
     A B C", or with the tier after the list: "ได้แก่ A B C มีผลการประเมินอยู่ในระดับ A"."""
@@ -257,14 +269,20 @@ def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | Non
         if tier is None:
             tier = _list_tier(ctx, trig.end())
         if tier is None:
-            continue
-        if any(min(tier.start, trig.start()) <= s <= end + 20 for s in scored):
+            if not _honoured_list(ctx, trig.start()):
+                continue
+            head = trig.start()
+            assessment: Assessment = "MORAL_ORG"
+        else:
+            head = min(tier.start, trig.start())
+            assessment = _assessment(ctx, trig.start(), tier)
+        if any(head <= s <= end + 20 for s in scored):
             continue  # a scored list: its results come from the scores
         year = fiscal_year(ctx, trig.start(), trig.start(), doc_year)
         for a in items:
             out.append(ResultAt(Result(
-                agency=a.value, assessment=_assessment(ctx, trig.start(), tier), score=None,
-                tier=tier.value, tier_derived=False, fiscal_year_be=year,
+                agency=a.value, assessment=assessment, score=None,
+                tier=tier.value if tier else None, tier_derived=False, fiscal_year_be=year,
                 evidence=ctx.sentence(a.start, a.end),
             ), a.start))
     return out
