@@ -158,10 +158,12 @@ def test_long_multi_topic_article_reads_only_the_relevant_item():
 
 
 def test_article_without_the_topic_yields_nothing():
-    text = "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา"
-    assert run(text).results == [] and run(text).officials == []
+    text = "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้รับ 95 คะแนน ในการแข่งขันกีฬา"
+    assert run(text).results == [] and run(text).aggregates == []
+    # its officials are still officials (GUIDELINES: named people with a public role)
+    assert [o.name for o in run(text).officials] == ["สมชาย ใจดี"]
     # the same sentence in an ITA article is read
-    assert run("ผลการประเมิน ITA " + text).officials != []
+    assert run("ผลการประเมิน ITA " + text).results != []
 
 
 def test_score_headed_lists_give_each_listed_agency_that_score():
@@ -358,7 +360,7 @@ def test_civil_service_ranks_are_not_names_and_positions_keep_their_words():
 @pytest.mark.parametrize("word", ["DIGITAL ID", "LIVITAS", "UN-HABITAT"])
 def test_ita_inside_another_latin_word_is_not_the_assessment(word):
     rec = run(f"โครงการ {word} นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้ 95 คะแนน")
-    assert rec.results == [] and rec.officials == []
+    assert rec.results == [] and rec.aggregates == []
 
 
 def test_a_given_name_that_starts_like_nayok_is_a_name():
@@ -407,3 +409,28 @@ def test_agencies_honoured_as_moral_organisations_with_no_level_are_moral_result
 def test_a_plain_list_with_no_level_and_no_honour_is_no_result():
     rec = run("ผลการประเมิน ITA ประจำปี 2566 มีผู้เข้าร่วมประชุม ได้แก่ สำนักงานเลขาธิการวุฒิสภา และกรมการศาสนา")
     assert rec.results == []
+
+
+def test_an_item_without_the_assessment_still_names_its_officials():
+    rec = extract_document(parse_text(
+        "กรมวิชาการเกษตรจัดงานครบรอบ 50 ปี\n\nนายสมชาย ใจดี อธิบดีกรมวิชาการเกษตร เป็นประธานเปิดงาน "
+        "โดยมีนางสาวสมศรี ทองดี นายกสมาคมผู้ผลิตปุ๋ยไทย ร่วมเสวนา", doc="t"))
+    assert rec.results == [] and rec.aggregates == []
+    assert [(o.name, o.position) for o in rec.officials] == [("สมชาย ใจดี", "อธิบดีกรมวิชาการเกษตร")]
+
+
+@pytest.mark.parametrize("written, position", [
+    ("นายสมชาย ใจดี ผู้อำนวยการสถาบันวิจัยแสงซินโครตรอน (องค์การมหาชน) กล่าวว่า",
+     "ผู้อำนวยการสถาบันวิจัยแสงซินโครตรอน (องค์การมหาชน)"),
+    ("พลเอกสมชาย ใจดี นายกรัฐมนตรี และรมว.กลาโหม เป็นประธาน", "นายกรัฐมนตรี และรมว.กลาโหม"),
+    ("นายสมชาย ใจดี รองปลัดกระทรวงคมนาคม ปฏิบัติราชการแทนปลัดกระทรวงคมนาคม กล่าวว่า",
+     "รองปลัดกระทรวงคมนาคม ปฏิบัติราชการแทนปลัดกระทรวงคมนาคม"),
+])
+def test_a_position_runs_on_through_its_public_organisation_suffix_second_post_and_acting_post(written, position):
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 " + written)
+    assert [o.position for o in rec.officials] == [position]
+
+
+def test_garbled_text_is_not_a_name():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 นายกฯเ ป็นประธาน ในพิธี")
+    assert rec.officials == []

@@ -14,6 +14,7 @@ from pythainlp.corpus import thai_family_names
 from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.patterns import ABBR_RE, Patterns, patterns, word_starts
 
+GARBLED_NAME = re.compile(r"ฯ|[เแโใไ]$")
 NOT_GIVEN = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'not_given')})")
 
 
@@ -78,6 +79,8 @@ def find_people(text: str) -> list[Person]:
         head = pat.position_head.match(text, m.start())
         if head and head.end() > m.start("given") and head.group(0) != "นายก":
             continue  # bare นายก is also the start of names (นายกฤษฎา); นายกรัฐมนตรี etc. are longer heads
+        if GARBLED_NAME.search(given) or GARBLED_NAME.search(family):
+            continue  # "กฯเ ป็น": broken text, no syllable ends with a leading vowel or holds ฯ
         if NOT_GIVEN.match(given):
             continue  # "นายแพทย์ทรงคุณวุฒิ": a rank of the civil service, not a name
         if pat.not_name.match(family) and family not in _family_names():
