@@ -434,3 +434,35 @@ def test_a_position_runs_on_through_its_public_organisation_suffix_second_post_a
 def test_garbled_text_is_not_a_name():
     rec = run("ผลการประเมิน ITA ประจำปี 2566 นายกฯเ ป็นประธาน ในพิธี")
     assert rec.officials == []
+
+
+@pytest.mark.parametrize("written, expected", [
+    # civil-service line titles run to their grade, and on through the group they work in
+    ("นางสาวสมศรี ใจดี นักวิชาการตรวจสอบภายในชำนาญการ กลุ่มตรวจสอบภายใน ได้รับเกียรติบัตร",
+     ("สมศรี ใจดี", "นักวิชาการตรวจสอบภายในชำนาญการ กลุ่มตรวจสอบภายใน")),
+    ("นายสมชาย ใจดี เจ้าพนักงานป้องกันการทุจริตปฏิบัติการ ร่วมบรรยาย", ("สมชาย ใจดี", "เจ้าพนักงานป้องกันการทุจริตปฏิบัติการ")),
+    # a deputy acting for the head: both posts, even when the first is a provincial title
+    ("นายสมชาย ใจดี รองผู้ว่าราชการจังหวัดน่าน รักษาราชการแทนผู้ว่าราชการจังหวัดน่าน เป็นประธาน",
+     ("สมชาย ใจดี", "รองผู้ว่าราชการจังหวัดน่าน รักษาราชการแทนผู้ว่าราชการจังหวัดน่าน")),
+    ("นายสมชาย ใจดี ผู้ตรวจราชการกระทรวงคมนาคม รักษาราชการแทน รองปลัดกระทรวงคมนาคม กล่าวว่า",
+     ("สมชาย ใจดี", "ผู้ตรวจราชการกระทรวงคมนาคม รักษาราชการแทน รองปลัดกระทรวงคมนาคม")),
+    # military and local-government posts
+    ("พล.ร.อ.สมชาย ใจดี ผู้ช่วยผู้บัญชาการทหารเรือ เป็นผู้แทน", ("สมชาย ใจดี", "ผู้ช่วยผู้บัญชาการทหารเรือ")),
+    ("นายสมชาย ใจดี รองนายกองค์การบริหารส่วนจังหวัดน่าน เป็นประธาน", ("สมชาย ใจดี", "รองนายกองค์การบริหารส่วนจังหวัดน่าน")),
+    # the position before the name, glued to the word before it or given in parentheses
+    ("ได้รับรางวัลจากนายกรัฐมนตรี (พลเอกสมชาย ใจดี) ในพิธี", ("สมชาย ใจดี", "นายกรัฐมนตรี")),
+    ("ในนามปลัดกระทรวงสาธารณสุข นายแพทย์สมชาย ใจดี ขอชื่นชม", ("สมชาย ใจดี", "ปลัดกระทรวงสาธารณสุข")),
+])
+def test_how_officials_are_written(written, expected):
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 " + written)
+    assert [(o.name, o.position) for o in rec.officials] == [expected]
+
+
+def test_the_position_before_a_comma_belongs_to_the_name_before_it():
+    rec = run("ผลการประเมิน ITA โดยมีนายสมชาย ใจดี อธิบดีกรมวิชาการเกษตร, นายสมศักดิ์ รักดี ร่วมเสวนา")
+    assert [(o.name, o.position) for o in rec.officials] == [("สมชาย ใจดี", "อธิบดีกรมวิชาการเกษตร")]
+
+
+def test_private_roles_are_not_officials():
+    rec = run("ผลการประเมิน ITA นางสาวสมศรี ทองดี นายกสมาคมผู้ผลิตปุ๋ยไทย และนายสมชาย ใจดี นักวิชาการอิสระ ร่วมเสวนา")
+    assert rec.officials == []
