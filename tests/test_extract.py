@@ -466,3 +466,13 @@ def test_the_position_before_a_comma_belongs_to_the_name_before_it():
 def test_private_roles_are_not_officials():
     rec = run("ผลการประเมิน ITA นางสาวสมศรี ทองดี นายกสมาคมผู้ผลิตปุ๋ยไทย และนายสมชาย ใจดี นักวิชาการอิสระ ร่วมเสวนา")
     assert rec.officials == []
+
+
+def test_one_agencys_scores_by_year_in_a_table_are_results_per_year():
+    rec = run(
+        "ผลการประเมิน ITA ของ กรมที่ดิน เปรียบเทียบตั้งแต่ปีงบประมาณ พ.ศ. 2563 – 2566\n"
+        "ปีงบประมาณ | คะแนน | ระดับ |\n2566 | 88.10 | ผ่าน |\n2565 | 92.50 | A |\n2564 | 81.00 | – |\n"
+    )
+    assert sorted((r.agency, r.score, r.tier, r.tier_derived, r.fiscal_year_be) for r in rec.results) == [
+        ("กรมที่ดิน", 81.0, "B", True, 2564), ("กรมที่ดิน", 88.1, "ผ่าน", False, 2566), ("กรมที่ดิน", 92.5, "A", False, 2565),
+    ]

@@ -213,6 +213,45 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
         out.extend(_result(ctx, a, f.value, n.start, n.end, tier, year) for a in agencies)
         prev_agency = agencies[-1]
     out.extend(_tier_lists(ctx, figures, doc_year))
+    out.extend(_year_rows(ctx))
+    return out
+
+
+# "ปีงบประมาณ | คะแนน | ระดับ |" then "2566 | 86.78 | ผ่าน |": one agency's scores by year, a
+# row per year (a table scraped with "|" between cells), under a caption that names the agency.
+YEAR_ROW = re.compile(
+    r"^\s*(?:พ\.ศ\.\s?)?(?P<year>25\d\d)\s*\|\s*(?P<score>\d{2,3}(?:\.\d{1,2})?)\s*\|\s*(?P<tier>[^|\n]{0,24}?)\s*\|?\s*$",
+    re.M,
+)
+NO_TIER_CELL = re.compile(r"^[\s\-–—]*$")
+# The caption naming the agency is at most this far above the first row.
+CAPTION_WINDOW = 300
+
+
+def _year_rows(ctx: PassageMentions) -> list[ResultAt]:
+    out: list[ResultAt] = []
+    first: int | None = None
+    end = max((n.end for n in ctx.numbers), default=ctx.start)  # the passage's last number
+    if "|" not in ctx.text[ctx.start : end]:
+        return out
+    _, last_line_end = ctx.line_bounds(end)
+    for m in YEAR_ROW.finditer(ctx.text, ctx.start, last_line_end):
+        value = float(m.group("score"))
+        if not MIN_SCORE <= value <= MAX_SCORE:
+            continue
+        if first is None:
+            first = m.start()
+        before = [a for a in ctx.agencies if first - CAPTION_WINDOW <= a.start and a.end <= first and _can_be_scored(ctx, a)]
+        if not before:
+            continue
+        agency = before[-1]
+        cell = m.group("tier")
+        written = None if NO_TIER_CELL.match(cell) else cell.strip()
+        tier, derived = (written, False) if written else (load_lexicon().derive_tier(value), True)
+        out.append(ResultAt(Result(
+            agency=agency.value, assessment="ITA", score=value, tier=tier, tier_derived=derived,
+            fiscal_year_be=int(m.group("year")), evidence=ctx.sentence(m.start("year"), m.end("score")),
+        ), m.start()))
     return out
 
 
