@@ -476,3 +476,15 @@ def test_one_agencys_scores_by_year_in_a_table_are_results_per_year():
     assert sorted((r.agency, r.score, r.tier, r.tier_derived, r.fiscal_year_be) for r in rec.results) == [
         ("กรมที่ดิน", 81.0, "B", True, 2564), ("กรมที่ดิน", 88.1, "ผ่าน", False, 2566), ("กรมที่ดิน", 92.5, "A", False, 2565),
     ]
+
+
+def test_an_abbreviation_expanded_from_the_table_keeps_its_written_form_as_alias():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2566 ผลปรากฏว่า กกต. ผ่านการประเมินด้วยผลคะแนน 89.19")
+    assert [(r.agency, r.agency_aliases, r.score) for r in rec.results] == [
+        ("สำนักงานคณะกรรมการการเลือกตั้ง", ["กกต."], 89.19)]
+
+
+def test_the_year_after_the_english_name_of_the_assessment_is_the_assessment_year():
+    rec = run("การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (Integrity and Transparency Assessment) "
+              "ประจำปีงบประมาณ พ.ศ. 2566\n\nผลปรากฏว่า กรมที่ดิน ได้ผลคะแนน 89.19")
+    assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]

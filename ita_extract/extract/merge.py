@@ -68,8 +68,10 @@ def _combine(a: Result, b: Result) -> Result:
     tier, derived = a.tier, a.tier_derived
     if (tier is None or derived) and b.tier is not None and not b.tier_derived:
         tier, derived = b.tier, False
+    aliases = [x for x in dict.fromkeys([*a.agency_aliases, *b.agency_aliases, a.agency, b.agency]) if x != agency]
     return a.model_copy(update={
         "agency": agency,
+        "agency_aliases": aliases,
         "score": a.score if a.score is not None else b.score,
         "tier": tier,
         "tier_derived": derived,

@@ -72,6 +72,13 @@ PARENT_BEFORE = re.compile(
 )
 
 
+def written_alias(agency: Mention) -> list[str]:
+    """The short form as written when the name was expanded from it ("กกต." for
+    สำนักงานคณะกรรมการการเลือกตั้ง): the article's own name for the agency."""
+    written = re.sub(r"\s+", " ", agency.text).strip()
+    return [written] if re.sub(r"\s+", "", written) != re.sub(r"\s+", "", agency.value) else []
+
+
 def _can_be_scored(ctx: PassageMentions, a: Mention) -> bool:
     return not is_assessor(a.value) and not PARENT_BEFORE.search(ctx.text[max(0, a.start - 12) : a.start])
 
@@ -155,7 +162,8 @@ def _result(ctx: PassageMentions, agency: Mention, value: float, at: int, eviden
     else:
         tier_value, derived = load_lexicon().derive_tier(value), True
     return ResultAt(Result(
-        agency=agency.value, assessment=_assessment(ctx, at, tier), score=value, tier=tier_value,
+        agency=agency.value, agency_aliases=written_alias(agency), assessment=_assessment(ctx, at, tier),
+        score=value, tier=tier_value,
         tier_derived=derived, fiscal_year_be=year,
         evidence=ctx.sentence(min(agency.start, at), max(agency.end, evidence_end)),
     ), agency.start)
@@ -249,7 +257,7 @@ def _year_rows(ctx: PassageMentions) -> list[ResultAt]:
         written = None if NO_TIER_CELL.match(cell) else cell.strip()
         tier, derived = (written, False) if written else (load_lexicon().derive_tier(value), True)
         out.append(ResultAt(Result(
-            agency=agency.value, assessment="ITA", score=value, tier=tier, tier_derived=derived,
+            agency=agency.value, agency_aliases=written_alias(agency), assessment="ITA", score=value, tier=tier, tier_derived=derived,
             fiscal_year_be=int(m.group("year")), evidence=ctx.sentence(m.start("year"), m.end("score")),
         ), m.start()))
     return out
@@ -320,7 +328,7 @@ def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | Non
         year = fiscal_year(ctx, trig.start(), trig.start(), doc_year)
         for a in items:
             out.append(ResultAt(Result(
-                agency=a.value, assessment=assessment, score=None,
+                agency=a.value, agency_aliases=written_alias(a), assessment=assessment, score=None,
                 tier=tier.value if tier else None, tier_derived=False, fiscal_year_be=year,
                 evidence=ctx.sentence(a.start, a.end),
             ), a.start))
