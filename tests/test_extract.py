@@ -488,3 +488,18 @@ def test_the_year_after_the_english_name_of_the_assessment_is_the_assessment_yea
     rec = run("การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (Integrity and Transparency Assessment) "
               "ประจำปีงบประมาณ พ.ศ. 2566\n\nผลปรากฏว่า กรมที่ดิน ได้ผลคะแนน 89.19")
     assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("เทศบาลเมืองน่าน รับประกาศนียบัตรเชิดชูเกียรติที่มีผลการประเมิน ITA ประจำปี 2565 ในระดับ A",
+     [("เทศบาลเมืองน่าน", None, "A", 2565)]),
+    # a group's level, a run of levels over the years, a rating band: no tier-only result
+    ("ผลการประเมิน ITA ปี 2566 สอจ. 7 จังหวัด มีผลการประเมิน ITA ระดับ AA", []),
+    ("ผลการประเมิน ITA กรมทางหลวงชนบท มีผลการประเมินอยู่ทั้งในระดับผ่าน ผ่านดี และผ่านดีเยี่ยม", []),
+    # the band written after the level explains it: the level stays, the band is no score
+    ("พร้อมมอบโล่ให้กับกรมทางหลวงชนบท ที่ได้ผลการประเมิน ITA ประจำปี 2565 ระดับ AA (95-100 คะแนน)",
+     [("กรมทางหลวงชนบท", None, "AA", 2565)]),
+])
+def test_an_agencys_level_written_without_a_score_is_a_result(text, expected):
+    rec = run(text)
+    assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == expected

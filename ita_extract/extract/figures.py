@@ -156,6 +156,15 @@ def _score_written(x: Number) -> bool:
     )
 
 
+RANGE_BEFORE = re.compile(r"\(\s?\d{1,3}(?:\.\d{1,2})?\s?[-–]\s?$")
+RANGE_AFTER = re.compile(r"^\s?[-–]\s?\d{1,3}(?:\.\d{1,2})?\s?(?:คะแนน)?\s?\)")
+
+
+def _rating_band(x: Number) -> bool:
+    """"ระดับ AA (95-100 คะแนน)", "(85 - 94.99 คะแนน)": the bounds of a rating band, not a score."""
+    return bool(RANGE_BEFORE.search(x.before(14)) or RANGE_AFTER.match(x.after))
+
+
 def _target_not_list_head(x: Number) -> bool:
     return x.is_target() and not HEADER_AFTER.match(x.text, x.n.end)
 
@@ -232,6 +241,7 @@ RULES: tuple[Rule, ...] = (
         Rule("average", _always, "average"),
     )),
     Rule("score_written", _score_written, then=(
+        Rule("rating_band", _rating_band, None),
         Rule("score_average", lambda x: bool(cue("aggregate", "average")(x.wide)), "average"),
         Rule("score_target", _target_not_list_head, None),
         Rule("below_scale", lambda x: x.value < MIN_SCORE, None),  # a difference or an indicator

@@ -222,6 +222,49 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
         prev_agency = agencies[-1]
     out.extend(_tier_lists(ctx, figures, doc_year))
     out.extend(_year_rows(ctx))
+    out.extend(_tier_only(ctx, figures, doc_year))
+    return out
+
+
+TIER_ONLY_CUE = re.compile(_LEX.cue_alt("result", "tier_only_cue"))
+TIER_ONLY_BREAK = re.compile(_LEX.cue_alt("result", "tier_only_break"))
+# "ระดับ A จำนวน 3 หน่วยงาน", "ระดับ A ขึ้นไป": a count's tier or a range, not one agency's level.
+BAND_OR_COUNT_AFTER = re.compile(r"\s?(?:จำนวน|มี\s?\d|ได้แก่|ขึ้นไป|ลงมา)")
+# The agency and its tier are one clause.
+TIER_ONLY_WINDOW = 160
+# Tiers this close are a run of levels (", และ" between them).
+TIER_RUN_GAP = 6
+
+
+def _tier_only(ctx: PassageMentions, figures: list[Figure], doc_year: int | None) -> list[ResultAt]:
+    """"เทศบาลเมืองลำพูน ... ผลการประเมิน ITA ประจำปี 2565 ในระดับ A": an agency's level with no
+    score written in its clause (a scored mention of the same agency merges with it)."""
+    out: list[ResultAt] = []
+    figure_at = [f.number.start for f in figures]
+    for t in ctx.tiers:
+        if t.attrs.get("kind") != "ITA" or BAND_OR_COUNT_AFTER.match(ctx.text, t.end):
+            continue
+        ls, le = ctx.line_bounds(t.start)
+        cands = [a for a in ctx.agencies if ls <= a.start and a.end <= t.start and t.start - a.end <= TIER_ONLY_WINDOW
+                 and _can_be_scored(ctx, a)]
+        if not cands:
+            continue
+        agency = cands[-1]
+        between = ctx.text[agency.end : t.start]
+        if not TIER_ONLY_CUE.search(between) or TIER_ONLY_BREAK.search(between):
+            continue
+        if any(agency.start <= s <= min(le, t.end + TIER_AFTER_WINDOW) for s in figure_at):
+            continue  # a scored clause: the score rules read it
+        if any(agency.end <= n.start < t.start for n in ctx.numbers):
+            continue  # "สอจ. 7 จังหวัด มีผลการประเมิน ITA ระดับ AA": a group's level
+        if any(o is not t and (0 <= o.start - t.end <= TIER_RUN_GAP or 0 <= t.start - o.end <= TIER_RUN_GAP)
+               for o in ctx.tiers):
+            continue  # "ระดับผ่าน ผ่านดี และผ่านดีเยี่ยม": levels over the years, not one result
+        out.append(ResultAt(Result(
+            agency=agency.value, agency_aliases=written_alias(agency), assessment=_assessment(ctx, t.start, t),
+            score=None, tier=t.value, tier_derived=False, fiscal_year_be=fiscal_year(ctx, t.start, t.end, doc_year),
+            evidence=ctx.sentence(agency.start, t.end),
+        ), agency.start))
     return out
 
 
