@@ -503,3 +503,10 @@ def test_the_year_after_the_english_name_of_the_assessment_is_the_assessment_yea
 def test_an_agencys_level_written_without_a_score_is_a_result(text, expected):
     rec = run(text)
     assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == expected
+
+
+@pytest.mark.parametrize("assessor", ["สำนักงานคณะกรรมการป้องกันและปราบปราบการทุจริตแห่งชาติ",
+                                      "สำนักงานคณะกรรมการป้องกันและปราปรามการทุจริตแห่งชาติ"])
+def test_the_assessor_mistyped_is_still_the_assessor_not_a_scored_agency(assessor):
+    rec = run(f"ผลการประเมิน ITA ประจำปี 2566 จาก{assessor} ได้ 96.50 คะแนน")
+    assert [r.agency for r in rec.results] == []
