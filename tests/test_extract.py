@@ -510,3 +510,10 @@ def test_an_agencys_level_written_without_a_score_is_a_result(text, expected):
 def test_the_assessor_mistyped_is_still_the_assessor_not_a_scored_agency(assessor):
     rec = run(f"ผลการประเมิน ITA ประจำปี 2566 จาก{assessor} ได้ 96.50 คะแนน")
     assert [r.agency for r in rec.results] == []
+
+
+def test_scores_by_year_in_a_sentence_take_the_year_before_each_and_no_earlier_tier():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 กรมที่ดิน ได้ผลคะแนนรวมอยู่ที่ 91.29 คะแนน ได้ผลการประเมินระดับ A "
+              "โดยเมื่อเปรียบเทียบผลคะแนนในปีที่ผ่านมา คือ ปี 2563 ได้ 78.44 คะแนน ปี 2564 ได้ 77.57 คะแนน และ ปี 2565 ได้ 86.63 คะแนน")
+    assert sorted((r.score, r.fiscal_year_be) for r in rec.results) == [(77.57, 2564), (78.44, 2563), (86.63, 2565), (91.29, 2566)]
+    assert all(r.tier_derived for r in rec.results if r.score != 91.29)  # "ระดับ A" is 91.29's only

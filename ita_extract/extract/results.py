@@ -110,8 +110,12 @@ def _agencies_for_score(ctx: PassageMentions, n: Mention, bound: int) -> list[Me
     return kept
 
 
-def _tier_for(ctx: PassageMentions, agency: Mention, n: Mention | None, list_tier: Mention | None) -> Mention | None:
-    lo = agency.start
+def _tier_for(ctx: PassageMentions, agency: Mention, n: Mention | None, list_tier: Mention | None,
+              after: int = 0) -> Mention | None:
+    """The tier written with a score; one written before an earlier score of the same
+    agency (``after``: that score's end) is that score's ("... 91.29 คะแนน ระดับ A ... ปี 2559
+    ได้ 48.44 คะแนน": 48.44 has no tier written)."""
+    lo = max(agency.start, after)
     hi = n.start if n else agency.end
     for t in ctx.tiers:
         if lo <= t.start and t.end <= hi + 1:
@@ -177,6 +181,7 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
     prev_agency: Mention | None = None
     respectively = _respectively(ctx, figures)
     consumed: set[int] = set()
+    tier_after_end = 0
     for f in figures:
         n = f.number
         if f.kind != "score" or n.start in consumed:
@@ -209,7 +214,7 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
                 agencies = [near[-1]]
             elif prev_agency is not None and ctx.line_bounds(prev_agency.start)[0] == ls:
                 agencies = [prev_agency]
-        bound = n.end
+        prev_bound, bound = bound, n.end
         if not agencies:
             continue
         if f.previous:
@@ -217,7 +222,11 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
             year = year_written_after(ctx, n.end)
         else:
             year = fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
-        tier = _tier_for(ctx, agencies[-1], n, _list_tier(ctx, agencies[0].start))
+        # an agency named before an earlier score: this score's tier is only one written after it
+        after = n.start if agencies[-1].end <= prev_bound else max(prev_bound, tier_after_end)
+        tier = _tier_for(ctx, agencies[-1], n, _list_tier(ctx, agencies[0].start), after)
+        if tier is not None and tier.start >= n.end:
+            tier_after_end = tier.end  # "91.29 คะแนน ได้ผลการประเมินระดับ A": 91.29's, no later score's
         out.extend(_result(ctx, a, f.value, n.start, n.end, tier, year) for a in agencies)
         prev_agency = agencies[-1]
     out.extend(_tier_lists(ctx, figures, doc_year))
