@@ -517,3 +517,11 @@ def test_scores_by_year_in_a_sentence_take_the_year_before_each_and_no_earlier_t
               "โดยเมื่อเปรียบเทียบผลคะแนนในปีที่ผ่านมา คือ ปี 2563 ได้ 78.44 คะแนน ปี 2564 ได้ 77.57 คะแนน และ ปี 2565 ได้ 86.63 คะแนน")
     assert sorted((r.score, r.fiscal_year_be) for r in rec.results) == [(77.57, 2564), (78.44, 2563), (86.63, 2565), (91.29, 2566)]
     assert all(r.tier_derived for r in rec.results if r.score != 91.29)  # "ระดับ A" is 91.29's only
+
+
+@pytest.mark.parametrize("text", [
+    "ผลการประเมิน ITA ปี 2567 กรมที่ดิน ได้ 96.47 คะแนน ผลจากความเป็นเลิศ การปฏิบัติหน้าที่ การใช้งบประมาณ และการแก้ไขปัญหาการทุจริต ได้ 100 คะแนนเต็ม",
+    "ผลการประเมิน ITA ปี 2567 กรมที่ดิน ได้ 96.47 คะแนน โดยได้รับ 100 คะแนนเต็มจากตัวชี้วัด การเปิดเผยข้อมูล",
+])
+def test_full_marks_on_named_indicators_are_sub_scores(text):
+    assert [r.score for r in run(text).results] == [96.47]
