@@ -525,3 +525,8 @@ def test_scores_by_year_in_a_sentence_take_the_year_before_each_and_no_earlier_t
 ])
 def test_full_marks_on_named_indicators_are_sub_scores(text):
     assert [r.score for r in run(text).results] == [96.47]
+
+
+def test_the_highest_score_named_after_its_agency_is_its_result():
+    rec = run("ผลการประเมิน ITA ปี 2567 โดยสำนักงานปลัดกระทรวงสาธารณสุข มีคะแนน ITA สูงสุด คือ 93.92 และรับทราบการพัฒนาระบบ")
+    assert [(r.agency, r.score, r.fiscal_year_be) for r in rec.results] == [("สำนักงานปลัดกระทรวงสาธารณสุข", 93.92, 2567)]

@@ -104,6 +104,12 @@ def _percent_score(x: Number) -> bool:
             and not x.target() and not x.change())
 
 
+def _percent_with_score_unit(x: Number) -> bool:
+    """"ได้รับผลการประเมิน ร้อยละ 96.59 คะแนน": a score written as a percentage of points."""
+    return (x.is_percent and x.in_range() and bool(SCORE_UNIT_AFTER.match(x.after))
+            and not x.target() and not x.change())
+
+
 def _percent_of_count(x: Number) -> bool:
     """"ผ่านเกณฑ์ 16 หน่วยงาน คิดเป็นร้อยละ 94.12": the share the count just given is."""
     last = x.reading.last_count
@@ -221,6 +227,7 @@ RULES: tuple[Rule, ...] = (
     )),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
+    Rule("percent_with_score_unit", _percent_with_score_unit, "score"),
     Rule("percent", lambda x: x.is_percent, then=(
         Rule("percent_change", Number.change, None),
         Rule("percent_of_pass_count", _percent_of_pass_count, "percent_pass"),
