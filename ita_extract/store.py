@@ -199,7 +199,11 @@ END;
 
 # _MIGRATIONS[n] is the script that brings a database from user_version n to n + 1.
 # Change the schema by appending a script, never by editing a released one.
-_MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2]
+# v3: a result's other names as written (an abbreviation the extractor expanded), JSON list.
+_SCHEMA_V3 = """
+ALTER TABLE results ADD COLUMN agency_aliases TEXT NOT NULL DEFAULT '[]';
+"""
+_MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _VIEWS = {
@@ -437,6 +441,7 @@ def save_document(
                 {
                     **r.model_dump(exclude={"evidence"}),
                     "tier_derived": int(r.tier_derived),
+                    "agency_aliases": _json(r.agency_aliases),
                 }
                 | {"doc": doc, "evidence_id": evidence_id(r.evidence)}
                 for r in record.results
@@ -547,7 +552,8 @@ def _load_record(db: sqlite_utils.Database, row: dict) -> DocumentRecord:
         title=row["title"],
         published=row["published"],
         event_date=row["event_date"],
-        results=[Result(**r) for r in children("results")],
+        results=[Result(**{**r, "agency_aliases": json.loads(r.get("agency_aliases") or "[]")})
+                 for r in children("results")],
         aggregates=[Aggregate(**a) for a in children("aggregates")],
         officials=[Official(**o) for o in children("officials")],
         notes=row["notes"],

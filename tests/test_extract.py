@@ -158,10 +158,12 @@ def test_long_multi_topic_article_reads_only_the_relevant_item():
 
 
 def test_article_without_the_topic_yields_nothing():
-    text = "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน ได้รับ 95 คะแนน ในการแข่งขันกีฬา"
-    assert run(text).results == [] and run(text).officials == []
+    text = "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้รับ 95 คะแนน ในการแข่งขันกีฬา"
+    assert run(text).results == [] and run(text).aggregates == []
+    # its officials are still officials (GUIDELINES: named people with a public role)
+    assert [o.name for o in run(text).officials] == ["สมชาย ใจดี"]
     # the same sentence in an ITA article is read
-    assert run("ผลการประเมิน ITA " + text).officials != []
+    assert run("ผลการประเมิน ITA " + text).results != []
 
 
 def test_score_headed_lists_give_each_listed_agency_that_score():
@@ -358,7 +360,7 @@ def test_civil_service_ranks_are_not_names_and_positions_keep_their_words():
 @pytest.mark.parametrize("word", ["DIGITAL ID", "LIVITAS", "UN-HABITAT"])
 def test_ita_inside_another_latin_word_is_not_the_assessment(word):
     rec = run(f"โครงการ {word} นายสมชาย ใจดี ผู้ว่าราชการจังหวัดน่าน กล่าวว่า กรมบัญชีกลาง ได้ 95 คะแนน")
-    assert rec.results == [] and rec.officials == []
+    assert rec.results == [] and rec.aggregates == []
 
 
 def test_a_given_name_that_starts_like_nayok_is_a_name():
@@ -374,3 +376,157 @@ def test_a_given_name_that_starts_like_nayok_is_a_name():
 ])
 def test_the_size_of_the_assessed_group_is_read_however_it_is_written(text, size):
     assert ("count_assessed", size) in [(a.metric, a.value) for a in run(text).aggregates]
+
+
+def test_a_tier_that_heads_the_next_list_is_not_the_previous_lists_tier():
+    rec = run(
+        "หน่วยงานที่ผ่านการประเมินองค์กรคุณธรรม ประจำปี พ.ศ. 2566 ดังนี้ ระดับส่งเสริมคุณธรรม จำนวน 2 หน่วยงาน ได้แก่ "
+        "1. กรมการปกครอง 2. กรมที่ดิน ระดับคุณธรรมต้นแบบ จำนวน 1 หน่วยงาน ได้แก่ กรมโยธาธิการและผังเมือง"
+    )
+    assert {(r.agency, r.tier) for r in rec.results} == {
+        ("กรมการปกครอง", "ส่งเสริมคุณธรรม"), ("กรมที่ดิน", "ส่งเสริมคุณธรรม"), ("กรมโยธาธิการและผังเมือง", "คุณธรรมต้นแบบ"),
+    }
+
+
+def test_the_year_a_plan_is_driven_in_is_not_the_assessment_year():
+    rec = run(
+        "กระทรวงมหาดไทย จัดพิธีมอบประกาศเกียรติคุณองค์กรคุณธรรม ประจำปี พ.ศ. 2566 เพื่อให้ทราบแนวทางการขับเคลื่อนการส่งเสริมคุณธรรม "
+        "ในปี พ.ศ. 2567 โดยมีหน่วยงานที่ผ่านการประเมิน ระดับส่งเสริมคุณธรรม จำนวน 1 หน่วยงาน ได้แก่ กรมที่ดิน"
+    )
+    assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]
+
+
+def test_agencies_honoured_as_moral_organisations_with_no_level_are_moral_results():
+    rec = run(
+        "กรมการศาสนา จัดพิธีมอบเกียรติบัตรประกาศยกย่ององค์กรคุณธรรมให้แก่หน่วยงานในส่วนกลาง ประจำปีงบประมาณ พ.ศ. 2566 "
+        "จำนวน 2 หน่วยงาน ได้แก่ (1) สำนักงานเลขาธิการวุฒิสภา (2) สำนักงานพระพุทธศาสนาแห่งชาติ"
+    )
+    assert {(r.agency, r.assessment, r.tier, r.fiscal_year_be) for r in rec.results} == {
+        ("สำนักงานเลขาธิการวุฒิสภา", "MORAL_ORG", None, 2566), ("สำนักงานพระพุทธศาสนาแห่งชาติ", "MORAL_ORG", None, 2566),
+    }
+
+
+def test_a_plain_list_with_no_level_and_no_honour_is_no_result():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 มีผู้เข้าร่วมประชุม ได้แก่ สำนักงานเลขาธิการวุฒิสภา และกรมการศาสนา")
+    assert rec.results == []
+
+
+def test_an_item_without_the_assessment_still_names_its_officials():
+    rec = extract_document(parse_text(
+        "กรมวิชาการเกษตรจัดงานครบรอบ 50 ปี\n\nนายสมชาย ใจดี อธิบดีกรมวิชาการเกษตร เป็นประธานเปิดงาน "
+        "โดยมีนางสาวสมศรี ทองดี นายกสมาคมผู้ผลิตปุ๋ยไทย ร่วมเสวนา", doc="t"))
+    assert rec.results == [] and rec.aggregates == []
+    assert [(o.name, o.position) for o in rec.officials] == [("สมชาย ใจดี", "อธิบดีกรมวิชาการเกษตร")]
+
+
+@pytest.mark.parametrize("written, position", [
+    ("นายสมชาย ใจดี ผู้อำนวยการสถาบันวิจัยแสงซินโครตรอน (องค์การมหาชน) กล่าวว่า",
+     "ผู้อำนวยการสถาบันวิจัยแสงซินโครตรอน (องค์การมหาชน)"),
+    ("พลเอกสมชาย ใจดี นายกรัฐมนตรี และรมว.กลาโหม เป็นประธาน", "นายกรัฐมนตรี และรมว.กลาโหม"),
+    ("นายสมชาย ใจดี รองปลัดกระทรวงคมนาคม ปฏิบัติราชการแทนปลัดกระทรวงคมนาคม กล่าวว่า",
+     "รองปลัดกระทรวงคมนาคม ปฏิบัติราชการแทนปลัดกระทรวงคมนาคม"),
+])
+def test_a_position_runs_on_through_its_public_organisation_suffix_second_post_and_acting_post(written, position):
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 " + written)
+    assert [o.position for o in rec.officials] == [position]
+
+
+def test_garbled_text_is_not_a_name():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 นายกฯเ ป็นประธาน ในพิธี")
+    assert rec.officials == []
+
+
+@pytest.mark.parametrize("written, expected", [
+    # civil-service line titles run to their grade, and on through the group they work in
+    ("นางสาวสมศรี ใจดี นักวิชาการตรวจสอบภายในชำนาญการ กลุ่มตรวจสอบภายใน ได้รับเกียรติบัตร",
+     ("สมศรี ใจดี", "นักวิชาการตรวจสอบภายในชำนาญการ กลุ่มตรวจสอบภายใน")),
+    ("นายสมชาย ใจดี เจ้าพนักงานป้องกันการทุจริตปฏิบัติการ ร่วมบรรยาย", ("สมชาย ใจดี", "เจ้าพนักงานป้องกันการทุจริตปฏิบัติการ")),
+    # a deputy acting for the head: both posts, even when the first is a provincial title
+    ("นายสมชาย ใจดี รองผู้ว่าราชการจังหวัดน่าน รักษาราชการแทนผู้ว่าราชการจังหวัดน่าน เป็นประธาน",
+     ("สมชาย ใจดี", "รองผู้ว่าราชการจังหวัดน่าน รักษาราชการแทนผู้ว่าราชการจังหวัดน่าน")),
+    ("นายสมชาย ใจดี ผู้ตรวจราชการกระทรวงคมนาคม รักษาราชการแทน รองปลัดกระทรวงคมนาคม กล่าวว่า",
+     ("สมชาย ใจดี", "ผู้ตรวจราชการกระทรวงคมนาคม รักษาราชการแทน รองปลัดกระทรวงคมนาคม")),
+    # military and local-government posts
+    ("พล.ร.อ.สมชาย ใจดี ผู้ช่วยผู้บัญชาการทหารเรือ เป็นผู้แทน", ("สมชาย ใจดี", "ผู้ช่วยผู้บัญชาการทหารเรือ")),
+    ("นายสมชาย ใจดี รองนายกองค์การบริหารส่วนจังหวัดน่าน เป็นประธาน", ("สมชาย ใจดี", "รองนายกองค์การบริหารส่วนจังหวัดน่าน")),
+    # the position before the name, glued to the word before it or given in parentheses
+    ("ได้รับรางวัลจากนายกรัฐมนตรี (พลเอกสมชาย ใจดี) ในพิธี", ("สมชาย ใจดี", "นายกรัฐมนตรี")),
+    ("ในนามปลัดกระทรวงสาธารณสุข นายแพทย์สมชาย ใจดี ขอชื่นชม", ("สมชาย ใจดี", "ปลัดกระทรวงสาธารณสุข")),
+])
+def test_how_officials_are_written(written, expected):
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 " + written)
+    assert [(o.name, o.position) for o in rec.officials] == [expected]
+
+
+def test_the_position_before_a_comma_belongs_to_the_name_before_it():
+    rec = run("ผลการประเมิน ITA โดยมีนายสมชาย ใจดี อธิบดีกรมวิชาการเกษตร, นายสมศักดิ์ รักดี ร่วมเสวนา")
+    assert [(o.name, o.position) for o in rec.officials] == [("สมชาย ใจดี", "อธิบดีกรมวิชาการเกษตร")]
+
+
+def test_private_roles_are_not_officials():
+    rec = run("ผลการประเมิน ITA นางสาวสมศรี ทองดี นายกสมาคมผู้ผลิตปุ๋ยไทย และนายสมชาย ใจดี นักวิชาการอิสระ ร่วมเสวนา")
+    assert rec.officials == []
+
+
+def test_one_agencys_scores_by_year_in_a_table_are_results_per_year():
+    rec = run(
+        "ผลการประเมิน ITA ของ กรมที่ดิน เปรียบเทียบตั้งแต่ปีงบประมาณ พ.ศ. 2563 – 2566\n"
+        "ปีงบประมาณ | คะแนน | ระดับ |\n2566 | 88.10 | ผ่าน |\n2565 | 92.50 | A |\n2564 | 81.00 | – |\n"
+    )
+    assert sorted((r.agency, r.score, r.tier, r.tier_derived, r.fiscal_year_be) for r in rec.results) == [
+        ("กรมที่ดิน", 81.0, "B", True, 2564), ("กรมที่ดิน", 88.1, "ผ่าน", False, 2566), ("กรมที่ดิน", 92.5, "A", False, 2565),
+    ]
+
+
+def test_an_abbreviation_expanded_from_the_table_keeps_its_written_form_as_alias():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2566 ผลปรากฏว่า กกต. ผ่านการประเมินด้วยผลคะแนน 89.19")
+    assert [(r.agency, r.agency_aliases, r.score) for r in rec.results] == [
+        ("สำนักงานคณะกรรมการการเลือกตั้ง", ["กกต."], 89.19)]
+
+
+def test_the_year_after_the_english_name_of_the_assessment_is_the_assessment_year():
+    rec = run("การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (Integrity and Transparency Assessment) "
+              "ประจำปีงบประมาณ พ.ศ. 2566\n\nผลปรากฏว่า กรมที่ดิน ได้ผลคะแนน 89.19")
+    assert [(r.agency, r.fiscal_year_be) for r in rec.results] == [("กรมที่ดิน", 2566)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("เทศบาลเมืองน่าน รับประกาศนียบัตรเชิดชูเกียรติที่มีผลการประเมิน ITA ประจำปี 2565 ในระดับ A",
+     [("เทศบาลเมืองน่าน", None, "A", 2565)]),
+    # a group's level, a run of levels over the years, a rating band: no tier-only result
+    ("ผลการประเมิน ITA ปี 2566 สอจ. 7 จังหวัด มีผลการประเมิน ITA ระดับ AA", []),
+    ("ผลการประเมิน ITA กรมทางหลวงชนบท มีผลการประเมินอยู่ทั้งในระดับผ่าน ผ่านดี และผ่านดีเยี่ยม", []),
+    # the band written after the level explains it: the level stays, the band is no score
+    ("พร้อมมอบโล่ให้กับกรมทางหลวงชนบท ที่ได้ผลการประเมิน ITA ประจำปี 2565 ระดับ AA (95-100 คะแนน)",
+     [("กรมทางหลวงชนบท", None, "AA", 2565)]),
+])
+def test_an_agencys_level_written_without_a_score_is_a_result(text, expected):
+    rec = run(text)
+    assert [(r.agency, r.score, r.tier, r.fiscal_year_be) for r in rec.results] == expected
+
+
+@pytest.mark.parametrize("assessor", ["สำนักงานคณะกรรมการป้องกันและปราบปราบการทุจริตแห่งชาติ",
+                                      "สำนักงานคณะกรรมการป้องกันและปราปรามการทุจริตแห่งชาติ"])
+def test_the_assessor_mistyped_is_still_the_assessor_not_a_scored_agency(assessor):
+    rec = run(f"ผลการประเมิน ITA ประจำปี 2566 จาก{assessor} ได้ 96.50 คะแนน")
+    assert [r.agency for r in rec.results] == []
+
+
+def test_scores_by_year_in_a_sentence_take_the_year_before_each_and_no_earlier_tier():
+    rec = run("ผลการประเมิน ITA ประจำปี 2566 กรมที่ดิน ได้ผลคะแนนรวมอยู่ที่ 91.29 คะแนน ได้ผลการประเมินระดับ A "
+              "โดยเมื่อเปรียบเทียบผลคะแนนในปีที่ผ่านมา คือ ปี 2563 ได้ 78.44 คะแนน ปี 2564 ได้ 77.57 คะแนน และ ปี 2565 ได้ 86.63 คะแนน")
+    assert sorted((r.score, r.fiscal_year_be) for r in rec.results) == [(77.57, 2564), (78.44, 2563), (86.63, 2565), (91.29, 2566)]
+    assert all(r.tier_derived for r in rec.results if r.score != 91.29)  # "ระดับ A" is 91.29's only
+
+
+@pytest.mark.parametrize("text", [
+    "ผลการประเมิน ITA ปี 2567 กรมที่ดิน ได้ 96.47 คะแนน ผลจากความเป็นเลิศ การปฏิบัติหน้าที่ การใช้งบประมาณ และการแก้ไขปัญหาการทุจริต ได้ 100 คะแนนเต็ม",
+    "ผลการประเมิน ITA ปี 2567 กรมที่ดิน ได้ 96.47 คะแนน โดยได้รับ 100 คะแนนเต็มจากตัวชี้วัด การเปิดเผยข้อมูล",
+])
+def test_full_marks_on_named_indicators_are_sub_scores(text):
+    assert [r.score for r in run(text).results] == [96.47]
+
+
+def test_the_highest_score_named_after_its_agency_is_its_result():
+    rec = run("ผลการประเมิน ITA ปี 2567 โดยสำนักงานปลัดกระทรวงสาธารณสุข มีคะแนน ITA สูงสุด คือ 93.92 และรับทราบการพัฒนาระบบ")
+    assert [(r.agency, r.score, r.fiscal_year_be) for r in rec.results] == [("สำนักงานปลัดกระทรวงสาธารณสุข", 93.92, 2567)]

@@ -21,7 +21,7 @@ from ita_extract.extract.event_dates import event_date
 from ita_extract.extract.figures import find_figures
 from ita_extract.extract.mentions import line_starts, read_mentions
 from ita_extract.extract.merge import merge_aggregates, merge_results, officials
-from ita_extract.extract.passages import select_passages
+from ita_extract.extract.passages import WHOLE_ARTICLE_MAX, Passage, select_passages
 from ita_extract.extract.people import Person
 from ita_extract.extract.results import ResultAt, find_results
 from ita_extract.extract.years import assessment_year
@@ -56,6 +56,12 @@ def extract_document(article: Article) -> DocumentRecord:
         record.results = merge_results([r.result for r in sorted(results, key=lambda r: r.at)])
         record.aggregates = merge_aggregates([a.aggregate for a in sorted(aggregates, key=lambda a: a.at)])
         record.officials = officials(people, text)
+    elif text.strip() and len(text) <= WHOLE_ARTICLE_MAX:
+        # an item with no assessment still names officials (GUIDELINES: named people with
+        # a public role); a long digest without the topic is not read for them
+        whole = Passage(0, len(text))
+        found = read_mentions(text, whole, document_abbreviations(text), line_starts(text))
+        record.officials = officials(found.people, text)
     record.event_date, record.event_date_evidence = event_date(text, article.published)
     return record
 

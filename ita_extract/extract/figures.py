@@ -104,6 +104,12 @@ def _percent_score(x: Number) -> bool:
             and not x.target() and not x.change())
 
 
+def _percent_with_score_unit(x: Number) -> bool:
+    """"ได้รับผลการประเมิน ร้อยละ 96.59 คะแนน": a score written as a percentage of points."""
+    return (x.is_percent and x.in_range() and bool(SCORE_UNIT_AFTER.match(x.after))
+            and not x.target() and not x.change())
+
+
 def _percent_of_count(x: Number) -> bool:
     """"ผ่านเกณฑ์ 16 หน่วยงาน คิดเป็นร้อยละ 94.12": the share the count just given is."""
     last = x.reading.last_count
@@ -154,6 +160,15 @@ def _score_written(x: Number) -> bool:
     return x.value <= MAX_SCORE and bool(
         SCORE_UNIT_AFTER.match(x.after) or SCORE_LEAD_BEFORE.search(x.before(40)) or TIER_AFTER.match(x.after)
     )
+
+
+RANGE_BEFORE = re.compile(r"\(\s?\d{1,3}(?:\.\d{1,2})?\s?[-–]\s?$")
+RANGE_AFTER = re.compile(r"^\s?[-–]\s?\d{1,3}(?:\.\d{1,2})?\s?(?:คะแนน)?\s?\)")
+
+
+def _rating_band(x: Number) -> bool:
+    """"ระดับ AA (95-100 คะแนน)", "(85 - 94.99 คะแนน)": the bounds of a rating band, not a score."""
+    return bool(RANGE_BEFORE.search(x.before(14)) or RANGE_AFTER.match(x.after))
 
 
 def _target_not_list_head(x: Number) -> bool:
@@ -212,6 +227,7 @@ RULES: tuple[Rule, ...] = (
     )),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
+    Rule("percent_with_score_unit", _percent_with_score_unit, "score"),
     Rule("percent", lambda x: x.is_percent, then=(
         Rule("percent_change", Number.change, None),
         Rule("percent_of_pass_count", _percent_of_pass_count, "percent_pass"),
@@ -232,6 +248,7 @@ RULES: tuple[Rule, ...] = (
         Rule("average", _always, "average"),
     )),
     Rule("score_written", _score_written, then=(
+        Rule("rating_band", _rating_band, None),
         Rule("score_average", lambda x: bool(cue("aggregate", "average")(x.wide)), "average"),
         Rule("score_target", _target_not_list_head, None),
         Rule("below_scale", lambda x: x.value < MIN_SCORE, None),  # a difference or an indicator

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.patterns import patterns
 from ita_extract.extract.people import Person
 from ita_extract.models import Aggregate, Evidence, Official, Result
@@ -67,8 +68,10 @@ def _combine(a: Result, b: Result) -> Result:
     tier, derived = a.tier, a.tier_derived
     if (tier is None or derived) and b.tier is not None and not b.tier_derived:
         tier, derived = b.tier, False
+    aliases = [x for x in dict.fromkeys([*a.agency_aliases, *b.agency_aliases, a.agency, b.agency]) if x != agency]
     return a.model_copy(update={
         "agency": agency,
+        "agency_aliases": aliases,
         "score": a.score if a.score is not None else b.score,
         "tier": tier,
         "tier_derived": derived,
@@ -91,11 +94,15 @@ def merge_aggregates(aggregates: list[Aggregate]) -> list[Aggregate]:
     return out
 
 
+PRIVATE_BODY = re.compile(load_lexicon().cue_alt("position", "private_body"))
+
+
 def officials(people: list[Person], text: str) -> list[Official]:
-    """One official per person, with the first position written next to the name."""
+    """One official per person, with the first position written next to the name; a role
+    in an association or a chamber ("นายกสมาคม...") is private, not public."""
     by_name: dict[str, Official] = {}
     for p in people:
-        if p.position is None:
+        if p.position is None or PRIVATE_BODY.search(p.position):
             continue
         key = _norm(p.name)
         if key in by_name:

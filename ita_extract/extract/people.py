@@ -14,6 +14,7 @@ from pythainlp.corpus import thai_family_names
 from ita_extract.extract.lexicon import load_lexicon
 from ita_extract.extract.patterns import ABBR_RE, Patterns, patterns, word_starts
 
+GARBLED_NAME = re.compile(r"ฯ|[เแโใไ]$")
 NOT_GIVEN = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'not_given')})")
 
 
@@ -78,6 +79,8 @@ def find_people(text: str) -> list[Person]:
         head = pat.position_head.match(text, m.start())
         if head and head.end() > m.start("given") and head.group(0) != "นายก":
             continue  # bare นายก is also the start of names (นายกฤษฎา); นายกรัฐมนตรี etc. are longer heads
+        if GARBLED_NAME.search(given) or GARBLED_NAME.search(family):
+            continue  # "กฯเ ป็น": broken text, no syllable ends with a leading vowel or holds ฯ
         if NOT_GIVEN.match(given):
             continue  # "นายแพทย์ทรงคุณวุฒิ": a rank of the civil service, not a name
         if pat.not_name.match(family) and family not in _family_names():
@@ -108,7 +111,7 @@ def _position_after(text: str, end: int, pat: Patterns) -> PositionSpan:
     m = re.match(r"\s?", text[end:])
     start = end + (m.end() if m else 0)
     officer = pat.provincial_officer.match(text, start)
-    if officer:  # "อุตสาหกรรมจังหวัดยะลา": the title ends with the province
+    if officer and not pat.position_head.match(text, start):  # "อุตสาหกรรมจังหวัดยะลา": the title ends with the province
         return PositionSpan(officer.group(0), start, officer.end())
     if not pat.position_head.match(text, start) and not MINISTER_ABBR.match(text[start:]):
         return NO_POSITION
@@ -145,6 +148,12 @@ def _position_after(text: str, end: int, pat: Patterns) -> PositionSpan:
             pos_end = s + len(trimmed)
             if len(trimmed) < len(chunk):
                 break
+        elif pat.position_head.match(chunk) and ACTING_FOR.search(text[start:s]):
+            # "ผู้ตรวจราชการกระทรวง รักษาราชการแทน รองปลัดกระทรวง": the post acted for
+            trimmed = _trim_position(chunk, pat)
+            pos_end = s + len(trimmed)
+            if len(trimmed) < len(chunk):
+                break
         elif pat.position_head.match(chunk):
             break
         elif chunk.startswith(_ORG_CONTINUATION):
@@ -167,9 +176,16 @@ def _position_before(text: str, start: int, pat: Patterns) -> PositionSpan:
     if not m:
         return NO_POSITION
     chunk = m.group(1)
+    if chunk.endswith(","):
+        return NO_POSITION  # "..., อธิบดีกรม..., นายเจมส์": the position of the name before the comma
+    s = start - len(before) + m.start(1)
     if pat.position_head.match(chunk) and len(chunk) > 4:
-        s = start - len(before) + m.start(1)
         return PositionSpan(chunk, s, s + len(chunk))
+    # "จากนายกรัฐมนตรี (พลเอกประยุทธ์ ...)", "ในนามปลัดกระทรวง... นายแพทย์...": the position
+    # glued to the word before it, starting at a word start
+    head = pat.position_head.search(chunk, 1)
+    if head and len(chunk) - head.start() > 4 and head.start() in word_starts(chunk):
+        return PositionSpan(chunk[head.start():], s + head.start(), s + len(chunk))
     return NO_POSITION
 
 
@@ -180,6 +196,10 @@ def _chunks(text: str, start: int) -> list[tuple[int, int]]:
     return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s,]+", text[start:line_end])][:6]
 
 
+# A civil-service line title ends with its grade; acting posts name the post acted for.
+CIVIL_SERVICE_GRADE = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'grade')})")
+ACTING_FOR = re.compile(r"(?:รักษาราชการแทน|รักษาการแทน|ปฏิบัติราชการแทน)\s?$")
+STOP_EXCEPTIONS = tuple(load_lexicon().cue("position", "stop_exception"))
 POSITION_STOP = re.compile(rf"(?:{load_lexicon().cue_alt('position', 'stop')})")
 
 
@@ -187,9 +207,12 @@ def _trim_position(chunk: str, pat: Patterns) -> str:
     """Cut a position glued to the verb after it, at a word start only ("หัวหน้าผู้ตรวจ..." keeps ตรวจ)."""
     head = pat.position_head.match(chunk)
     skip = head.end() if head else 0
+    grade = CIVIL_SERVICE_GRADE.search(chunk, skip)
+    if grade:  # "นักวิชาการตรวจสอบภายในชำนาญการ": a line title runs to its grade
+        skip = grade.end()
     starts = None
     for m in POSITION_STOP.finditer(chunk, skip):
-        if m.start() == 0:
+        if m.start() == 0 or chunk.startswith(STOP_EXCEPTIONS, m.start()):
             continue
         starts = starts if starts is not None else word_starts(chunk)
         if m.start() in starts:

@@ -72,6 +72,13 @@ PARENT_BEFORE = re.compile(
 )
 
 
+def written_alias(agency: Mention) -> list[str]:
+    """The short form as written when the name was expanded from it ("กกต." for
+    สำนักงานคณะกรรมการการเลือกตั้ง): the article's own name for the agency."""
+    written = re.sub(r"\s+", " ", agency.text).strip()
+    return [written] if re.sub(r"\s+", "", written) != re.sub(r"\s+", "", agency.value) else []
+
+
 def _can_be_scored(ctx: PassageMentions, a: Mention) -> bool:
     return not is_assessor(a.value) and not PARENT_BEFORE.search(ctx.text[max(0, a.start - 12) : a.start])
 
@@ -103,8 +110,12 @@ def _agencies_for_score(ctx: PassageMentions, n: Mention, bound: int) -> list[Me
     return kept
 
 
-def _tier_for(ctx: PassageMentions, agency: Mention, n: Mention | None, list_tier: Mention | None) -> Mention | None:
-    lo = agency.start
+def _tier_for(ctx: PassageMentions, agency: Mention, n: Mention | None, list_tier: Mention | None,
+              after: int = 0) -> Mention | None:
+    """The tier written with a score; one written before an earlier score of the same
+    agency (``after``: that score's end) is that score's ("... 91.29 คะแนน ระดับ A ... ปี 2559
+    ได้ 48.44 คะแนน": 48.44 has no tier written)."""
+    lo = max(agency.start, after)
     hi = n.start if n else agency.end
     for t in ctx.tiers:
         if lo <= t.start and t.end <= hi + 1:
@@ -155,7 +166,8 @@ def _result(ctx: PassageMentions, agency: Mention, value: float, at: int, eviden
     else:
         tier_value, derived = load_lexicon().derive_tier(value), True
     return ResultAt(Result(
-        agency=agency.value, assessment=_assessment(ctx, at, tier), score=value, tier=tier_value,
+        agency=agency.value, agency_aliases=written_alias(agency), assessment=_assessment(ctx, at, tier),
+        score=value, tier=tier_value,
         tier_derived=derived, fiscal_year_be=year,
         evidence=ctx.sentence(min(agency.start, at), max(agency.end, evidence_end)),
     ), agency.start)
@@ -169,6 +181,7 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
     prev_agency: Mention | None = None
     respectively = _respectively(ctx, figures)
     consumed: set[int] = set()
+    tier_after_end = 0
     for f in figures:
         n = f.number
         if f.kind != "score" or n.start in consumed:
@@ -201,7 +214,7 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
                 agencies = [near[-1]]
             elif prev_agency is not None and ctx.line_bounds(prev_agency.start)[0] == ls:
                 agencies = [prev_agency]
-        bound = n.end
+        prev_bound, bound = bound, n.end
         if not agencies:
             continue
         if f.previous:
@@ -209,10 +222,96 @@ def find_results(ctx: PassageMentions, figures: list[Figure], doc_year: int | No
             year = year_written_after(ctx, n.end)
         else:
             year = fiscal_year(ctx, agencies[0].start if len(agencies) > 1 else n.start, n.end, doc_year)
-        tier = _tier_for(ctx, agencies[-1], n, _list_tier(ctx, agencies[0].start))
+        # an agency named before an earlier score: this score's tier is only one written after it
+        after = n.start if agencies[-1].end <= prev_bound else max(prev_bound, tier_after_end)
+        tier = _tier_for(ctx, agencies[-1], n, _list_tier(ctx, agencies[0].start), after)
+        if tier is not None and tier.start >= n.end:
+            tier_after_end = tier.end  # "91.29 คะแนน ได้ผลการประเมินระดับ A": 91.29's, no later score's
         out.extend(_result(ctx, a, f.value, n.start, n.end, tier, year) for a in agencies)
         prev_agency = agencies[-1]
     out.extend(_tier_lists(ctx, figures, doc_year))
+    out.extend(_year_rows(ctx))
+    out.extend(_tier_only(ctx, figures, doc_year))
+    return out
+
+
+TIER_ONLY_CUE = re.compile(_LEX.cue_alt("result", "tier_only_cue"))
+TIER_ONLY_BREAK = re.compile(_LEX.cue_alt("result", "tier_only_break"))
+# "ระดับ A จำนวน 3 หน่วยงาน", "ระดับ A ขึ้นไป": a count's tier or a range, not one agency's level.
+BAND_OR_COUNT_AFTER = re.compile(r"\s?(?:จำนวน|มี\s?\d|ได้แก่|ขึ้นไป|ลงมา)")
+# The agency and its tier are one clause.
+TIER_ONLY_WINDOW = 160
+# Tiers this close are a run of levels (", และ" between them).
+TIER_RUN_GAP = 6
+
+
+def _tier_only(ctx: PassageMentions, figures: list[Figure], doc_year: int | None) -> list[ResultAt]:
+    """"เทศบาลเมืองลำพูน ... ผลการประเมิน ITA ประจำปี 2565 ในระดับ A": an agency's level with no
+    score written in its clause (a scored mention of the same agency merges with it)."""
+    out: list[ResultAt] = []
+    figure_at = [f.number.start for f in figures]
+    for t in ctx.tiers:
+        if t.attrs.get("kind") != "ITA" or BAND_OR_COUNT_AFTER.match(ctx.text, t.end):
+            continue
+        ls, le = ctx.line_bounds(t.start)
+        cands = [a for a in ctx.agencies if ls <= a.start and a.end <= t.start and t.start - a.end <= TIER_ONLY_WINDOW
+                 and _can_be_scored(ctx, a)]
+        if not cands:
+            continue
+        agency = cands[-1]
+        between = ctx.text[agency.end : t.start]
+        if not TIER_ONLY_CUE.search(between) or TIER_ONLY_BREAK.search(between):
+            continue
+        if any(agency.start <= s <= min(le, t.end + TIER_AFTER_WINDOW) for s in figure_at):
+            continue  # a scored clause: the score rules read it
+        if any(agency.end <= n.start < t.start for n in ctx.numbers):
+            continue  # "สอจ. 7 จังหวัด มีผลการประเมิน ITA ระดับ AA": a group's level
+        if any(o is not t and (0 <= o.start - t.end <= TIER_RUN_GAP or 0 <= t.start - o.end <= TIER_RUN_GAP)
+               for o in ctx.tiers):
+            continue  # "ระดับผ่าน ผ่านดี และผ่านดีเยี่ยม": levels over the years, not one result
+        out.append(ResultAt(Result(
+            agency=agency.value, agency_aliases=written_alias(agency), assessment=_assessment(ctx, t.start, t),
+            score=None, tier=t.value, tier_derived=False, fiscal_year_be=fiscal_year(ctx, t.start, t.end, doc_year),
+            evidence=ctx.sentence(agency.start, t.end),
+        ), agency.start))
+    return out
+
+
+# "ปีงบประมาณ | คะแนน | ระดับ |" then "2566 | 86.78 | ผ่าน |": one agency's scores by year, a
+# row per year (a table scraped with "|" between cells), under a caption that names the agency.
+YEAR_ROW = re.compile(
+    r"^\s*(?:พ\.ศ\.\s?)?(?P<year>25\d\d)\s*\|\s*(?P<score>\d{2,3}(?:\.\d{1,2})?)\s*\|\s*(?P<tier>[^|\n]{0,24}?)\s*\|?\s*$",
+    re.M,
+)
+NO_TIER_CELL = re.compile(r"^[\s\-–—]*$")
+# The caption naming the agency is at most this far above the first row.
+CAPTION_WINDOW = 300
+
+
+def _year_rows(ctx: PassageMentions) -> list[ResultAt]:
+    out: list[ResultAt] = []
+    first: int | None = None
+    end = max((n.end for n in ctx.numbers), default=ctx.start)  # the passage's last number
+    if "|" not in ctx.text[ctx.start : end]:
+        return out
+    _, last_line_end = ctx.line_bounds(end)
+    for m in YEAR_ROW.finditer(ctx.text, ctx.start, last_line_end):
+        value = float(m.group("score"))
+        if not MIN_SCORE <= value <= MAX_SCORE:
+            continue
+        if first is None:
+            first = m.start()
+        before = [a for a in ctx.agencies if first - CAPTION_WINDOW <= a.start and a.end <= first and _can_be_scored(ctx, a)]
+        if not before:
+            continue
+        agency = before[-1]
+        cell = m.group("tier")
+        written = None if NO_TIER_CELL.match(cell) else cell.strip()
+        tier, derived = (written, False) if written else (load_lexicon().derive_tier(value), True)
+        out.append(ResultAt(Result(
+            agency=agency.value, agency_aliases=written_alias(agency), assessment="ITA", score=value, tier=tier, tier_derived=derived,
+            fiscal_year_be=int(m.group("year")), evidence=ctx.sentence(m.start("year"), m.end("score")),
+        ), m.start()))
     return out
 
 
@@ -229,6 +328,27 @@ def _list_items(ctx: PassageMentions, pos: int) -> list[Mention]:
     return items
 
 
+# A tier that heads the next list: "ระดับคุณธรรม จำนวน 1 หน่วยงาน ได้แก่", "ระดับ A ได้แก่".
+NEXT_LIST_HEAD_WINDOW = 40
+
+
+def _heads_next_list(ctx: PassageMentions, tier: Mention) -> bool:
+    trig = LIST_TRIGGER.search(ctx.text, tier.end, tier.end + NEXT_LIST_HEAD_WINDOW)
+    return trig is not None and not any(a.start < trig.start() for a in ctx.agencies if a.start >= tier.end)
+
+
+MORAL_HONOUR = re.compile(_LEX.cue_alt("result", "moral_honour"))
+# The honour and the list it names are one clause ("ยกย่ององค์กรคุณธรรมให้แก่หน่วยราชการอิสระ ...
+# จำนวน 8 หน่วยงาน ได้แก่").
+HONOUR_WINDOW = 160
+
+
+def _honoured_list(ctx: PassageMentions, trig: int) -> bool:
+    """A list honoured as moral organisations, with no level written."""
+    ls, _ = ctx.line_bounds(trig)
+    return bool(MORAL_HONOUR.search(ctx.text, max(ls, trig - HONOUR_WINDOW), trig))
+
+
 def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | None) -> list[ResultAt]:
     """Lists of agencies under a tier, with no scores: "ระดับที่ 3 องค์กรคุณธรรมต้นแบบ ... ได้แก่
     A B C", or with the tier after the list: "ได้แก่ A B C มีผลการประเมินอยู่ในระดับ A"."""
@@ -243,17 +363,25 @@ def _tier_lists(ctx: PassageMentions, figures: list[Figure], doc_year: int | Non
         end = items[-1].end
         after = TIER_AFTER_LIST.match(ctx.text, end)
         tier = next((t for t in ctx.tiers if after and t.start >= end and t.start <= after.end()), None)
+        if tier is not None and _heads_next_list(ctx, tier):
+            tier = None  # "... ๖. C ระดับคุณธรรม จำนวน ๑ หน่วยงาน ได้แก่ D": D's tier, not C's
         if tier is None:
             tier = _list_tier(ctx, trig.end())
         if tier is None:
-            continue
-        if any(min(tier.start, trig.start()) <= s <= end + 20 for s in scored):
+            if not _honoured_list(ctx, trig.start()):
+                continue
+            head = trig.start()
+            assessment: Assessment = "MORAL_ORG"
+        else:
+            head = min(tier.start, trig.start())
+            assessment = _assessment(ctx, trig.start(), tier)
+        if any(head <= s <= end + 20 for s in scored):
             continue  # a scored list: its results come from the scores
         year = fiscal_year(ctx, trig.start(), trig.start(), doc_year)
         for a in items:
             out.append(ResultAt(Result(
-                agency=a.value, assessment=_assessment(ctx, trig.start(), tier), score=None,
-                tier=tier.value, tier_derived=False, fiscal_year_be=year,
+                agency=a.value, agency_aliases=written_alias(a), assessment=assessment, score=None,
+                tier=tier.value if tier else None, tier_derived=False, fiscal_year_be=year,
                 evidence=ctx.sentence(a.start, a.end),
             ), a.start))
     return out

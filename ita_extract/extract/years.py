@@ -21,6 +21,9 @@ YEAR_AFTER_BREAK = re.compile(_LEX.cue_fragment("year", "after_break"))
 def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None) -> int | None:
     """The assessment year of a figure: written right after it in the same clause
     ("91.62 จากการประเมิน ITA ปี 2565"), else the last one before it in the paragraph."""
+    just_before = _year_just_before(ctx, start)
+    if just_before is not None:
+        return just_before
     written_after = year_written_after(ctx, end)
     if written_after is not None:
         return written_after
@@ -33,6 +36,22 @@ def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None
         year: int = y.value
         return year
     return doc_year
+
+
+# "ปี 2559 ได้ 48.44 คะแนน ปี 2560 ได้ 77.57 คะแนน": the year written just before a score
+# is its year, not the next one's year written after it.
+YEAR_SCORE_GLUE = re.compile(rf"^\s?(?:{_LEX.cue_alt('year', 'year_score_glue')})?\s?$")
+YEAR_BEFORE_WINDOW = 16
+
+
+def _year_just_before(ctx: PassageMentions, start: int) -> int | None:
+    for y in reversed(ctx.years):
+        if y.end <= start:
+            if start - y.end <= YEAR_BEFORE_WINDOW and YEAR_SCORE_GLUE.match(ctx.text[y.end : start]):
+                year: int = y.value
+                return year
+            return None
+    return None
 
 
 def year_written_after(ctx: PassageMentions, end: int) -> int | None:
