@@ -27,6 +27,7 @@ Cluster: a ``LocalCluster`` of worker processes on loopback by default, or ``sch
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import os
@@ -344,6 +345,11 @@ def run_warc(
                         last = time.monotonic()
                         print(f"warc: {stats.files}/{len(todo)} files, {stats.records} records, "
                               f"{stats.documents} documents", file=sys.stderr)
+                if cluster is not None:
+                    # a worker killed mid-run is restarted by its nanny: wait for it to rejoin,
+                    # so that every worker's memory is reported
+                    with contextlib.suppress(TimeoutError):
+                        client.wait_for_workers(stats.workers, timeout=30)
                 stats.worker_peak_rss_mb = {w: round(v, 1) for w, v in client.run(_worker_rss_mb).items()}
             finally:
                 client.close()
