@@ -59,9 +59,9 @@ _STOP = re.compile("|".join(re.escape(w) for w in _LEX.cue("scope", "group_stop"
 _CONTINUE = re.compile(rf"^ (?:{_LEX.cue_alt('scope', 'group_continue')})")
 _NUM = r"[\d,]+"
 # After a rank: its group size, then the group ("3 จาก 53 ของหน่วยงานรัฐวิสาหกิจ").
-_AFTER_RANK = re.compile(rf"^\s*(?:\(?\s*(?:จาก|ใน)\s*(?:ทั้งหมด|ทั้งสิ้น)?\s*{_NUM}\s*\)?\s*)?")
+_AFTER_RANK = re.compile(rf"\s*(?:\(?\s*(?:จาก|ใน)\s*(?:ทั้งหมด|ทั้งสิ้น)?\s*{_NUM}\s*\)?\s*)?")
 # After a size: the unit, then the group ("29 หน่วยงานสังกัด...", "51 หน่วยงาน ในสังกัด...").
-_GROUP_START = re.compile(rf"^\s*(?:(?:{_LINK})\s*)?(?=(?:{_HEAD}))")
+_GROUP_START = re.compile(rf"\s*(?:(?:{_LINK})\s*)?(?=(?:{_HEAD}))")
 # A group word right after a rank ("อันดับที่ 29 ของประเทศ") is that rank's, not the next figure's.
 _RANK_TAIL = re.compile(rf"(?:{_RANK})\s*{_NUM}\s*(?:\(?\s*(?:จาก|ใน)\s*{_NUM}\s*(?:หน่วยงาน)?\s*\)?)?\s*(?:{_LINK})?\s*$")
 

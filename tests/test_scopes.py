@@ -1,0 +1,94 @@
+"""The scope of an aggregate: the group the text names, and its level."""
+
+from __future__ import annotations
+
+import pytest
+
+from ita_extract.extract import extract_document
+from ita_extract.extract.merge import merge_aggregates
+from ita_extract.extract.scopes import scope_level
+from ita_extract.models import Aggregate
+from ita_extract.parse import parse_text
+
+pytestmark = pytest.mark.extract
+
+
+def run(body: str):
+    return extract_document(parse_text("หัวข้อข่าวสำหรับการทดสอบ\n\n" + body, doc="t"))
+
+
+def scopes(body: str) -> dict[tuple[str, float], str]:
+    return {(a.metric, a.value): a.scope for a in run(body).aggregates}
+
+
+def test_a_rank_is_scoped_to_the_group_ranked_in_not_the_ranked_agency():
+    got = scopes("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564 การประปาส่วนภูมิภาค ได้คะแนน 97.12 คะแนน "
+                 "อยู่ในอันดับที่ 5 ของหน่วยงานรัฐวิสาหกิจ และอันดับที่ 2 ของหน่วยงานในสังกัดกระทรวงมหาดไทย")
+    assert got[("rank", 5.0)] == "หน่วยงานรัฐวิสาหกิจ"
+    assert got[("rank", 2.0)] == "หน่วยงานในสังกัดกระทรวงมหาดไทย"
+
+
+def test_the_size_after_a_rank_shares_the_rank_s_group():
+    got = scopes("ผลการประเมิน ITA ปี 2565 กรมศุลกากร ได้ 96.20 คะแนน เป็นลำดับที่ 4 จาก 29 หน่วยงานสังกัดกระทรวงการคลัง")
+    assert got[("rank", 4.0)] == "หน่วยงานสังกัดกระทรวงการคลัง"
+    assert got[("count_assessed", 29.0)] == "หน่วยงานสังกัดกระทรวงการคลัง"
+
+
+def test_a_rank_in_the_country_is_national():
+    got = scopes("ผลการประเมิน ITA ปี 2566 เทศบาลนครยะลา ได้ 98.01 คะแนน อยู่ในอันดับที่ 12 ของประเทศ")
+    assert got[("rank", 12.0)] == "ประเทศ"
+
+
+def test_public_agencies_counted_by_the_thousand_are_the_country():
+    got = scopes("ในปีงบประมาณ พ.ศ. 2567 มีหน่วยงานภาครัฐที่เข้ารับการประเมิน ITA จำนวน 8,325 หน่วยงาน "
+                 "มีหน่วยงานภาครัฐที่ผ่านเกณฑ์ จำนวน 7,696 หน่วยงาน หรือคิดเป็นร้อยละ 92.44")
+    assert set(got.values()) == {"ประเทศ"}
+
+
+def test_a_province_s_figures_carry_its_name_past_public_agencies_and_its_national_rank():
+    got = scopes("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565 ค่าเฉลี่ยทั้งประเทศอยู่ที่ 87.57 คะแนน "
+                 "สำหรับจังหวัดน่านมีค่าเฉลี่ย 90.02 คะแนน อยู่ในลำดับที่ 20 ของประเทศ "
+                 "มีหน่วยงานที่เข้ารับการประเมินทั้งหมดจำนวน 40 หน่วยงาน โดยมีหน่วยงานภาครัฐที่มีผลการประเมิน"
+                 "ในระดับ AA จำนวน 5 หน่วยงาน และหน่วยงานภาครัฐที่ผ่านเกณฑ์การประเมินทั้งหมดจำนวน 30 หน่วยงาน")
+    assert got[("average", 87.57)] == "ประเทศ"
+    assert got[("rank", 20.0)] == "ประเทศ"
+    assert got[("count_assessed", 40.0)] == "จังหวัดน่าน"
+    assert got[("count_tier", 5.0)] == "จังหวัดน่าน"
+    assert got[("count_pass", 30.0)] == "จังหวัดน่าน"
+
+
+def test_overall_means_the_group_named_earlier_in_the_paragraph():
+    got = scopes("ในปีงบประมาณ 2566 ได้ขยายการประเมิน ITA ลงสู่อำเภอ ในฐานะหน่วยงานบริหารราชการส่วนภูมิภาค"
+                 "ที่ให้บริการและใกล้ชิดประชาชนในเขตพื้นที่ โดยภาพรวมการประเมิน ITA อยู่ในระดับดี มีค่าเฉลี่ยอยู่ที่ 89.10")
+    assert got[("average", 89.10)] == "อำเภอ"
+
+
+def test_a_bank_named_of_thailand_is_not_the_country():
+    got = scopes("ผลการประเมิน ITA ปี 2564 ธนาคารออมสิน ได้ 96.00 คะแนน ลำดับที่ 3 ซึ่งธนาคารแห่งประเทศไทย "
+                 "มีค่าเฉลี่ย 95.10")
+    assert got.get(("average", 95.10)) != "ประเทศ"
+
+
+@pytest.mark.parametrize("scope, level", [
+    ("ประเทศ", "national"), ("หน่วยงานทั่วประเทศ", "national"), ("จังหวัดลำพูน", "province"),
+    ("อำเภอ", "district"), ("กระทรวงวัฒนธรรม", "ministry"), ("หน่วยงานในสังกัดกระทรวงสาธารณสุข", "ministry"),
+    ("หน่วยงานรัฐวิสาหกิจ", "group"), ("องค์การมหาชน", "group"), ("จังหวัด", "group"),
+    ("องค์กรปกครองส่วนท้องถิ่นในจังหวัดเชียงราย", "province"), ("สถาบันอุดมศึกษา", "group"),
+    ("กรมการขนส่งทางราง", "agency"), ("สำนักงานปลัดกระทรวงอุตสาหกรรม", "agency"), ("ไม่ระบุ", None),
+])
+def test_scope_level_is_read_from_the_wording(scope, level):
+    assert scope_level(scope) == level
+
+
+def test_every_aggregate_carries_its_scope_level():
+    rec = run("ผลการประเมิน ITA ปี 2566 เทศบาลนครยะลา ได้ 98.01 คะแนน อยู่ในอันดับที่ 12 ของประเทศ")
+    assert [(a.scope, a.scope_level) for a in rec.aggregates] == [("ประเทศ", "national")]
+
+
+def test_equal_figures_of_groups_named_apart_stay_apart_and_a_placeholder_joins_a_named_group():
+    a = Aggregate(scope="รัฐวิสาหกิจ", scope_level="group", metric="count_assessed", value=51)
+    b = Aggregate(scope="องค์การมหาชน", scope_level="group", metric="count_assessed", value=51)
+    c = Aggregate(scope="ไม่ระบุ", metric="count_assessed", value=51, fiscal_year_be=2565)
+    assert [x.scope for x in merge_aggregates([a, b])] == ["รัฐวิสาหกิจ", "องค์การมหาชน"]
+    merged = merge_aggregates([c, a])
+    assert [(x.scope, x.fiscal_year_be) for x in merged] == [("รัฐวิสาหกิจ", 2565)]
