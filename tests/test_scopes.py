@@ -92,3 +92,18 @@ def test_equal_figures_of_groups_named_apart_stay_apart_and_a_placeholder_joins_
     assert [x.scope for x in merge_aggregates([a, b])] == ["รัฐวิสาหกิจ", "องค์การมหาชน"]
     merged = merge_aggregates([c, a])
     assert [(x.scope, x.fiscal_year_be) for x in merged] == [("รัฐวิสาหกิจ", 2565)]
+
+
+@pytest.mark.parametrize("text, size", [
+    ("ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2564 มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน ITA", 8300),
+    ("ผลการประเมิน ITA ปี 2567 กรมสรรพากร ได้คะแนน 97.50 เป็นลำดับที่ 2 ของกลุ่มส่วนราชการระดับกรม รวมจำนวน 160 หน่วยงาน", 160),
+    ("การประเมิน ITA ปี 2563 หน่วยงานที่อยู่ในช่วงระดับ C-F จำนวน 5,743 แห่ง จากส่วนราชการส่วนภูมิภาคและ อปท. ทั้งหมด 7,928 แห่ง", 7928),
+])
+def test_the_size_of_the_assessed_group_with_its_cue_after_or_as_a_total(text, size):
+    assert ("count_assessed", size) in [(a.metric, a.value) for a in run(text).aggregates]
+
+
+def test_all_of_a_group_just_named_is_no_new_count():
+    rec = run("ผลการประเมิน ITA ปี 2564 อันดับที่ 1 กรมการศาสนา 96.90 คะแนน อันดับที่ 2 กรมศิลปากร 96.09 คะแนน "
+              "โดยทั้ง 2 หน่วยงานจะต้องพัฒนาต่อเนื่อง")
+    assert "count_assessed" not in [a.metric for a in rec.aggregates]

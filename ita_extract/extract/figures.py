@@ -85,6 +85,29 @@ def _count_in_parens_after_rank(x: Number) -> bool:
     return x.since_rank(90) and bool(OPEN_PAREN_BEFORE.search(x.near))
 
 
+_LEX = load_lexicon()
+# "8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the assessed group's verb after its size.
+COUNT_ASSESSED_AFTER = re.compile(
+    rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+    rf"(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+    rf"(?:{_LEX.cue_alt('aggregate', 'count_assessed')})"
+)
+# "ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": all of a group.
+COUNT_ALL_BEFORE = re.compile(rf"(?:{_LEX.cue_fragment('figure', 'count_all_before')})\s?(?:จำนวน\s?)?$")
+# Units that count agencies rather than places (ทั้ง 76 จังหวัด is every province, not a group assessed).
+AGENCY_NOT_PLACE_UNIT = re.compile(r"^\s?(?:หน่วยงาน|องค์กร|แห่ง|ส่วนราชการ|อปท\.)")
+
+
+def _count_assessed_after(x: Number) -> bool:
+    """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
+    return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+
+
+def _count_of_all(x: Number) -> bool:
+    """"หน่วยงานทั้ง 23 หน่วยงาน ในสังกัด...", "รวมจำนวน 162 องค์กร": the whole group."""
+    return bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
+
+
 def _percent_sign_score(x: Number) -> bool:
     """"ได้คะแนนสูงสุด 98.52%": a score written with a percent sign."""
     return (x.is_percent and bool(PERCENT_SIGN_AFTER.match(x.after)) and x.in_range()
@@ -209,6 +232,8 @@ RULES: tuple[Rule, ...] = (
         Rule("count_pass", lambda x: bool(cue("aggregate", "count_pass")(x.window(COUNT_CUE_WINDOW))), "count_pass"),
         Rule("count_assessed", lambda x: bool(cue("aggregate", "count_assessed")(x.wide)), "count_assessed"),
         Rule("count_ranked_group", lambda x: x.since_rank(40) and x.after_rank_of(), "count_assessed"),
+        Rule("count_assessed_after", _count_assessed_after, "count_assessed"),
+        Rule("count_of_all", _count_of_all, "count_assessed"),
     )),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
