@@ -98,6 +98,15 @@ COUNT_ALL_BEFORE = re.compile(rf"(?:{_LEX.cue_fragment('figure', 'count_all_befo
 AGENCY_NOT_PLACE_UNIT = re.compile(r"^\s?(?:หน่วยงาน|องค์กร|แห่ง|ส่วนราชการ|อปท\.)")
 
 
+# "ผลการประเมินภาพรวมระดับประเทศอยู่ที่ 93.82": the country's overall figure, a short clause before it.
+NATIONAL_OVERALL = re.compile(rf"(?:{_LEX.cue_alt('figure', 'national_overall')})[^\d\n]{{0,25}}$")
+
+
+def _national_overall(x: Number) -> bool:
+    """"ผลการประเมินภาพรวมระดับประเทศอยู่ที่ 93.82 คะแนน": the national average, whatever its verb."""
+    return x.in_range() and bool(NATIONAL_OVERALL.search(x.window(60))) and not x.change() and not x.target()
+
+
 def _count_assessed_after(x: Number) -> bool:
     """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
     return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
@@ -235,6 +244,7 @@ RULES: tuple[Rule, ...] = (
         Rule("count_assessed_after", _count_assessed_after, "count_assessed"),
         Rule("count_of_all", _count_of_all, "count_assessed"),
     )),
+    Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
     Rule("percent", lambda x: x.is_percent, then=(
