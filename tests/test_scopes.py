@@ -107,3 +107,30 @@ def test_all_of_a_group_just_named_is_no_new_count():
     rec = run("ผลการประเมิน ITA ปี 2564 อันดับที่ 1 กรมการศาสนา 96.90 คะแนน อันดับที่ 2 กรมศิลปากร 96.09 คะแนน "
               "โดยทั้ง 2 หน่วยงานจะต้องพัฒนาต่อเนื่อง")
     assert "count_assessed" not in [a.metric for a in rec.aggregates]
+
+
+def test_a_table_of_tiers_counts_agencies_per_tier_for_the_group_the_text_names():
+    table = "\n".join([
+        "ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 ของหน่วยงานภาครัฐทั่วประเทศ มีผลการจัดระดับดังนี้",
+        "ระดับ", "จำนวน (หน่วยงาน)", "ร้อยละ",
+        "ผ่านดีเยี่ยม", "1,200", "14.40",
+        "ผ่านดี", "3,600", "43.30",
+        "ต้องปรับปรุง", "550", "6.60",
+        "รวม", "8,320", "100.00",
+    ])
+    got = sorted((a.scope, a.metric, a.tier, a.value) for a in run(table).aggregates)
+    assert ("ประเทศ", "count_tier", "ผ่านดีเยี่ยม", 1200.0) in got
+    assert ("ประเทศ", "count_tier", "ต้องปรับปรุง", 550.0) in got
+    assert ("ประเทศ", "count_assessed", None, 8320.0) in got
+    assert not any(v in (14.4, 43.3, 6.6, 100.0) for *_, v in got)  # shares per tier are no metric
+
+
+def test_a_column_of_signed_cells_is_changes_not_values():
+    table = "\n".join([
+        "ผลการประเมิน ITA ตามประเภทหน่วยงาน ปีงบประมาณ พ.ศ. 2566",
+        "ประเภทหน่วยงาน", "คะแนนเฉลี่ย", "คะแนน",
+        "องค์การมหาชน", "93.26", "+1.20",
+        "รัฐวิสาหกิจ", "92.85", "-0.46",
+    ])
+    got = sorted((a.scope, a.metric, a.value) for a in run(table).aggregates)
+    assert got == [("รัฐวิสาหกิจ", "average", 92.85), ("องค์การมหาชน", "average", 93.26)]

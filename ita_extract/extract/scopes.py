@@ -195,3 +195,20 @@ def figure_scope(ctx: PassageMentions, figure: Figure, previous: tuple[int, str]
     if _national_at(ctx.text, ls, le) or (figure.kind in COUNTS and figure.value >= NATIONAL_COUNT):
         return COUNTRY
     return found[0] if found is not None else UNSTATED
+
+
+# How far before a table the text naming its group may stand.
+TABLE_CONTEXT_WINDOW = 400
+
+
+def context_scope(ctx: PassageMentions, pos: int, metric: str, value: float) -> str:
+    """The group a table at ``pos`` is about, when its rows name none (rows of tiers): the
+    last agency or group named just before it, else the country when the text before is
+    national or the count is a national one."""
+    lo = max(ctx.start, pos - TABLE_CONTEXT_WINDOW)
+    found = scope_before(ctx, pos, lo, strong=True)
+    if found is not None:
+        return found[0]
+    if _national_at(ctx.text, lo, pos) or (metric in COUNTS and value >= NATIONAL_COUNT):
+        return COUNTRY
+    return UNSTATED
