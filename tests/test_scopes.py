@@ -134,3 +134,12 @@ def test_a_column_of_signed_cells_is_changes_not_values():
     ])
     got = sorted((a.scope, a.metric, a.value) for a in run(table).aggregates)
     assert got == [("รัฐวิสาหกิจ", "average", 92.85), ("องค์การมหาชน", "average", 93.26)]
+
+
+def test_a_year_after_a_comparison_is_not_the_year_of_the_next_clause():
+    rec = run("สำหรับผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565 หน่วยงานที่ผ่านเกณฑ์การประเมินจำนวน 30 หน่วยงาน "
+              "คิดเป็นร้อยละ 75.00 ซึ่งเพิ่มจากปี 2564 ร้อยละ 10.50 และหน่วยงานที่ไม่ผ่านเกณฑ์การประเมินจำนวน 10 หน่วยงาน")
+    years = {(a.metric, a.value): a.fiscal_year_be for a in rec.aggregates}
+    assert years[("count_pass", 30.0)] == 2565
+    assert years[("count_fail", 10.0)] == 2565
+    assert ("percent_pass", 10.5) not in years  # the change is no aggregate
