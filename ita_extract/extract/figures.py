@@ -95,7 +95,7 @@ COUNT_ASSESSED_AFTER = re.compile(
 # "ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": all of a group.
 COUNT_ALL_BEFORE = re.compile(rf"(?:{_LEX.cue_fragment('figure', 'count_all_before')})\s?(?:จำนวน\s?)?$")
 # Units that count agencies rather than places (ทั้ง 76 จังหวัด is every province, not a group assessed).
-AGENCY_NOT_PLACE_UNIT = re.compile(r"^\s?(?:หน่วยงาน|องค์กร|แห่ง|ส่วนราชการ|อปท\.)")
+AGENCY_NOT_PLACE_UNIT = re.compile(r"^\s?(?:หน่วยงาน|องค์กร|แห่ง|ส่วนราชการ|อปท\.|สถาบัน)")
 
 
 # "ผลการประเมินภาพรวมระดับประเทศอยู่ที่ 93.82": the country's overall figure, a short clause before it.
