@@ -146,3 +146,9 @@ def test_a_year_after_a_comparison_is_not_the_year_of_the_next_clause():
     assert years[("count_pass", 30.0)] == 2565
     assert years[("count_fail", 10.0)] == 2565
     assert ("percent_pass", 10.5) not in years  # the change is no aggregate
+
+
+def test_public_agencies_after_a_ranked_agency_are_not_that_agency():
+    got = scopes("ผลการประเมิน ITA ปี 2563 ธนาคารออมสิน ได้ 99.10 คะแนน เป็นอันดับ 1 "
+                 "โดยมีผู้มีส่วนได้ส่วนเสียและประชาชนผู้รับบริการหรือติดต่อกับหน่วยงานภาครัฐได้เข้ามามีส่วนร่วมประเมิน 1,301,000 คน")
+    assert got[("participants", 1301000.0)] != "ธนาคารออมสิน"

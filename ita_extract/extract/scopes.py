@@ -186,11 +186,13 @@ def figure_scope(ctx: PassageMentions, figure: Figure, previous: tuple[int, str]
     found = scope_before(ctx, n.start, max(ls, n.start - SCOPE_WINDOW))
     if found is not None and not found[1]:
         return found[0]
+    # a weak word or none: the group of the context; a single agency (often the one just
+    # scored or ranked) is no group the public agencies could be
     if previous is not None and n.start - previous[0] <= CARRY_WINDOW and previous[0] >= ls:
-        if previous[1] != UNSTATED and previous[1] not in _WEAK:
+        if previous[1] != UNSTATED and previous[1] not in _WEAK and scope_level(previous[1]) != "agency":
             return previous[1]
     earlier = scope_before(ctx, n.start, ls, strong=True)
-    if earlier is not None and not earlier[1]:
+    if earlier is not None and not earlier[1] and (found is None or scope_level(earlier[0]) != "agency"):
         return earlier[0]
     if _national_at(ctx.text, ls, le) or (figure.kind in COUNTS and figure.value >= NATIONAL_COUNT):
         return COUNTRY
