@@ -152,3 +152,17 @@ def test_public_agencies_after_a_ranked_agency_are_not_that_agency():
     got = scopes("ผลการประเมิน ITA ปี 2563 ธนาคารออมสิน ได้ 99.10 คะแนน เป็นอันดับ 1 "
                  "โดยมีผู้มีส่วนได้ส่วนเสียและประชาชนผู้รับบริการหรือติดต่อกับหน่วยงานภาครัฐได้เข้ามามีส่วนร่วมประเมิน 1,301,000 คน")
     assert got[("participants", 1301000.0)] != "ธนาคารออมสิน"
+
+
+@pytest.mark.parametrize("text, rank", [
+    ("ผลการประเมิน ITA ปี 2565 สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน คว้าอันดับหนึ่งขององค์กรหลัก ด้วยคะแนน 98.32", 1.0),
+    ("ผลการประเมิน ITA ปี 2559 สำนักงานสาธารณสุขจังหวัดอ่างทอง ได้ที่หนึ่งของหน่วยงานระดับจังหวัด", 1.0),
+    ("ผลการประเมิน ITA ปี 2566 กรมป่าไม้ อยู่ในลำดับที่สามของกระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม", 3.0),
+])
+def test_a_rank_written_in_words_is_a_rank(text, rank):
+    assert ("rank", rank) in [(a.metric, a.value) for a in run(text).aggregates]
+
+
+def test_a_rank_in_words_of_another_index_is_no_aggregate():
+    rec = run("การประเมิน ITA ปี 2566 ดัชนีการรับรู้การทุจริต (CPI) ประเทศไทยอยู่ในอันดับสามของอาเซียน")
+    assert [a for a in rec.aggregates if a.metric == "rank"] == []
