@@ -166,3 +166,15 @@ def test_a_rank_written_in_words_is_a_rank(text, rank):
 def test_a_rank_in_words_of_another_index_is_no_aggregate():
     rec = run("การประเมิน ITA ปี 2566 ดัชนีการรับรู้การทุจริต (CPI) ประเทศไทยอยู่ในอันดับสามของอาเซียน")
     assert [a for a in rec.aggregates if a.metric == "rank"] == []
+
+
+def test_counts_per_tier_written_without_levels_word_and_glued_to_agencies():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 มีหน่วยงานผ่านดีเยี่ยม 1,196 หน่วยงาน ผ่านดี 3,638 หน่วยงาน")
+    assert sorted((a.metric, a.tier, a.value) for a in rec.aggregates) == [
+        ("count_tier", "ผ่านดี", 3638.0), ("count_tier", "ผ่านดีเยี่ยม", 1196.0)]
+
+
+@pytest.mark.parametrize("written, kept", [("กว่า 8,317", True), ("กว่า 8,000", False), ("ประมาณ 8,300", False)])
+def test_an_exact_lower_bound_is_a_count_and_a_round_one_is_not(written, kept):
+    rec = run(f"ผลการประเมิน ITA ปี 2568 มีหน่วยงานเข้าร่วมการประเมิน{written} หน่วยงานทั่วประเทศ")
+    assert bool([a for a in rec.aggregates if a.metric == "count_assessed"]) == kept

@@ -107,6 +107,27 @@ def _national_overall(x: Number) -> bool:
     return x.in_range() and bool(NATIONAL_OVERALL.search(x.window(60))) and not x.change() and not x.target()
 
 
+def _count_cue_after(key: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+        rf"(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+        rf"(?:{_LEX.cue_alt('aggregate', key)})"
+    )
+
+
+# "1,095 หน่วยงาน ผ่านเกณฑ์", "22 หน่วยงาน ที่ไม่ผ่านการประเมิน": the pass/fail cue after the count.
+COUNT_FAIL_AFTER = _count_cue_after("count_fail")
+COUNT_PASS_AFTER = _count_cue_after("count_pass")
+
+
+def _count_fail_after(x: Number) -> bool:
+    return bool(COUNT_FAIL_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+
+
+def _count_pass_after(x: Number) -> bool:
+    return bool(COUNT_PASS_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+
+
 def _count_assessed_after(x: Number) -> bool:
     """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
     return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
@@ -243,6 +264,8 @@ RULES: tuple[Rule, ...] = (
         Rule("count_ranked_group", lambda x: x.since_rank(40) and x.after_rank_of(), "count_assessed"),
         Rule("count_assessed_after", _count_assessed_after, "count_assessed"),
         Rule("count_of_all", _count_of_all, "count_assessed"),
+        Rule("count_fail_after", _count_fail_after, "count_fail"),
+        Rule("count_pass_after", _count_pass_after, "count_pass"),
     )),
     Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
@@ -312,12 +335,21 @@ def _obligation(x: Number, kind: Kind) -> bool:
     )
 
 
+def _round_approximate(x: Number, kind: Kind) -> bool:
+    """"กว่า 8,000 หน่วยงาน", "ประมาณ 1.3 ล้านคน": a round bound is no count; an exact one
+    ("กว่า 8,317 หน่วยงาน") is kept."""
+    v = x.value
+    return (kind.startswith("count") or kind == "participants") and bool(x.n.attrs.get("approx")) and (
+        v % 100 == 0 or (v < 100 and v % 10 == 0))
+
+
 class Veto(NamedTuple):
     name: str
     when: Callable[[Number, Kind], bool]
 
 
-VETOES = (Veto("not_ita", _not_ita), Veto("percent_target", _percent_target), Veto("obligation", _obligation))
+VETOES = (Veto("not_ita", _not_ita), Veto("percent_target", _percent_target), Veto("obligation", _obligation),
+          Veto("round_approximate", _round_approximate))
 
 
 def _is_list_marker(ctx: PassageMentions, n: Mention) -> bool:
