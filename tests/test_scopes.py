@@ -178,3 +178,11 @@ def test_counts_per_tier_written_without_levels_word_and_glued_to_agencies():
 def test_an_exact_lower_bound_is_a_count_and_a_round_one_is_not(written, kept):
     rec = run(f"ผลการประเมิน ITA ปี 2568 มีหน่วยงานเข้าร่วมการประเมิน{written} หน่วยงานทั่วประเทศ")
     assert bool([a for a in rec.aggregates if a.metric == "count_assessed"]) == kept
+
+
+@pytest.mark.parametrize("text, rate", [
+    ("ที่ประชุมรับทราบผลการประเมิน ITA ปี 2567 ซึ่งหน่วยงานของกระทรวงสาธารณสุขผ่านเกณฑ์การประเมินถึง 94.12%", 94.12),
+    ("การประเมิน ITA ปี 2568 มีหน่วยงานที่มีคะแนนผ่านเกณฑ์จำนวน 7,832 หน่วยงาน คิดเป็น 94.17% ของหน่วยงานทั้งหมด", 94.17),
+])
+def test_a_pass_rate_written_with_a_percent_sign_is_a_pass_rate(text, rate):
+    assert ("percent_pass", rate) in [(a.metric, a.value) for a in run(text).aggregates]

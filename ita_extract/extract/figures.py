@@ -142,7 +142,8 @@ def _percent_sign_score(x: Number) -> bool:
     """"ได้คะแนนสูงสุด 98.52%": a score written with a percent sign."""
     return (x.is_percent and bool(PERCENT_SIGN_AFTER.match(x.after)) and x.in_range()
             and "คะแนน" in x.before(60)
-            and not cue("aggregate", "count_pass")(x.wide) and not x.change())
+            and not cue("aggregate", "count_pass")(x.wide) and not x.change()
+            and not _percent_of_count(x))  # "7,832 หน่วยงาน คิดเป็น 94.17%": the count's share
 
 
 def _percent_score(x: Number) -> bool:
@@ -165,6 +166,14 @@ def _percent_of_count(x: Number) -> bool:
 
 def _percent_of_pass_count(x: Number) -> bool:
     return _percent_of_count(x) and x.reading.last_count is not None and x.reading.last_count.kind == "count_pass"
+
+
+def _percent_pass(x: Number) -> bool:
+    """"ผ่านเกณฑ์การประเมินถึง 94.12%": a pass rate; the เกณฑ์ of ผ่านเกณฑ์ is no target's."""
+    if not cue("aggregate", "count_pass")(x.wide):
+        return False
+    near = load_lexicon().cue_re("aggregate", "count_pass").sub(" ", x.near)
+    return not cue("not_result", "target_before")(near)
 
 
 def _people_count_participants(x: Number) -> bool:
@@ -275,8 +284,7 @@ RULES: tuple[Rule, ...] = (
         Rule("percent_of_pass_count", _percent_of_pass_count, "percent_pass"),
         Rule("percent_of_fail_count", _percent_of_count, "percent_fail"),
         Rule("percent_fail", lambda x: bool(cue("aggregate", "count_fail")(x.wide)), "percent_fail"),
-        Rule("percent_pass", lambda x: bool(cue("aggregate", "count_pass")(x.wide)) and not x.target(),
-             "percent_pass"),
+        Rule("percent_pass", _percent_pass, "percent_pass"),
     )),
     Rule("count_of_people", lambda x: x.unit("people_units"), then=(
         Rule("participants", _people_count_participants, "participants"),
