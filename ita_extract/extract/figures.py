@@ -170,10 +170,16 @@ def _percent_of_pass_count(x: Number) -> bool:
 
 def _percent_pass(x: Number) -> bool:
     """"ผ่านเกณฑ์การประเมินถึง 94.12%": a pass rate; the เกณฑ์ of ผ่านเกณฑ์ is no target's."""
-    if not cue("aggregate", "count_pass")(x.wide):
+    lex = load_lexicon()
+    wide = x.wide
+    passes = [m.span() for m in lex.cue_re("aggregate", "count_pass").finditer(wide)]
+    if not passes:
         return False
-    near = load_lexicon().cue_re("aggregate", "count_pass").sub(" ", x.near)
-    return not cue("not_result", "target_before")(near)
+    near_from = len(wide) - len(x.near)
+    return not any(
+        m.end() > near_from and not any(s <= m.start() < e for s, e in passes)
+        for m in lex.cue_re("not_result", "target_before").finditer(wide)
+    )
 
 
 def _people_count_participants(x: Number) -> bool:
@@ -333,7 +339,7 @@ def _not_ita(x: Number, kind: Kind) -> bool:
 
 def _percent_target(x: Number, kind: Kind) -> bool:
     """"ไม่น้อยกว่าร้อยละ 80": a target."""
-    return kind.startswith("percent") and x.target()
+    return kind.startswith("percent") and x.target() and not (kind == "percent_pass" and _percent_pass(x))
 
 
 def _obligation(x: Number, kind: Kind) -> bool:
