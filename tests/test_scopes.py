@@ -186,3 +186,15 @@ def test_an_exact_lower_bound_is_a_count_and_a_round_one_is_not(written, kept):
 ])
 def test_a_pass_rate_written_with_a_percent_sign_is_a_pass_rate(text, rate):
     assert ("percent_pass", rate) in [(a.metric, a.value) for a in run(text).aggregates]
+
+
+def test_agency_types_in_a_list_scope_their_own_averages():
+    got = scopes("ผลการประเมิน ITA ปีงบประมาณ 2564 จำแนกได้ 3 ประเภท ได้แก่ (1) รัฐวิสาหกิจ มีคะแนนเฉลี่ย 93.31 คะแนน "
+                 "(2) องค์การมหาชน มีคะแนนเฉลี่ย 93.26 คะแนน (3) สถาบันอุดมศึกษา มีคะแนนเฉลี่ย 89.87 คะแนน")
+    assert got == {("average", 93.31): "รัฐวิสาหกิจ", ("average", 93.26): "องค์การมหาชน",
+                   ("average", 89.87): "สถาบันอุดมศึกษา"}
+
+
+def test_a_type_in_parentheses_after_a_name_is_not_a_scope():
+    rec = run("ผลการประเมิน ITA ปี 2566 สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ได้ 96.50 คะแนน อยู่ในอันดับที่ 2")
+    assert [a.scope for a in rec.aggregates if a.metric == "rank"] != ["องค์การมหาชน"]

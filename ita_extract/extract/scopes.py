@@ -52,6 +52,7 @@ _LEX = load_lexicon()
 _NATIONAL = re.compile(_LEX.cue_fragment("scope", "national"))
 _NOT_NATIONAL_BEFORE = re.compile(rf"(?:{_LEX.cue_alt('scope', 'not_national_before')})$")
 _WEAK = frozenset(_LEX.cue("scope", "weak"))
+_TYPED_NAME_BEFORE = tuple(_LEX.cue("scope", "typed_name_before"))
 _RANK = _LEX.cue_alt("aggregate", "rank")
 _LINK = "|".join(re.escape(w) for w in sorted(_LEX.cue("scope", "group_links"), key=len, reverse=True))
 _HEAD = "|".join(re.escape(w) for w in sorted(_LEX.cue("scope", "group_heads"), key=len, reverse=True))
@@ -163,6 +164,8 @@ def scope_before(ctx: PassageMentions, pos: int, lo: int, *, strong: bool = Fals
         if _RANK_TAIL.search(text[max(lo, m.start() - 40) : m.start()]):
             continue
         if w.endswith(COUNTRY) and _NOT_NATIONAL_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        if text[max(0, m.start() - 2) : m.start()].rstrip().endswith(_TYPED_NAME_BEFORE):
             continue
         if is_national(w):
             w = COUNTRY
