@@ -198,3 +198,16 @@ def test_agency_types_in_a_list_scope_their_own_averages():
 def test_a_type_in_parentheses_after_a_name_is_not_a_scope():
     rec = run("ผลการประเมิน ITA ปี 2566 สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) ได้ 96.50 คะแนน อยู่ในอันดับที่ 2")
     assert [a.scope for a in rec.aggregates if a.metric == "rank"] != ["องค์การมหาชน"]
+
+
+def test_a_list_of_tier_counts_one_a_line_keeps_the_group_of_its_first_item():
+    got = scopes("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 มีผลการจัดระดับดังนี้\n"
+                 "- ระดับ ผ่านดีเยี่ยม จำนวน 1,196 หน่วยงาน\n- ระดับ ต้องปรับปรุง จำนวน 555 หน่วยงาน\n"
+                 "- ระดับ ต้องปรับปรุงโดยด่วน จำนวน 74 หน่วยงาน")
+    assert set(got.values()) == {"ประเทศ"}
+
+
+def test_over_a_million_people_answering_is_the_national_assessment():
+    got = scopes("การประเมิน ITA ปี 2563 มีผู้มีส่วนได้ส่วนเสียและประชาชนที่ติดต่อกับหน่วยงานภาครัฐ"
+                 "ได้เข้ามามีส่วนร่วมประเมิน 1,301,665 คน")
+    assert got[("participants", 1301665.0)] == "ประเทศ"

@@ -41,6 +41,9 @@ CARRY_WINDOW = 400
 # More agencies than this in one count: the whole country (a ministry or a province has
 # a few hundred at most; the national assessment has some 8,300).
 NATIONAL_COUNT = 1000
+# More people than this answering: the national assessment (some 1.3 million answer it;
+# a district-wide one some 600,000).
+NATIONAL_PARTICIPANTS = 1_000_000
 # Metrics whose group may be written after the number.
 GROUP_AFTER_METRICS = ("rank", "count_assessed")
 COUNTS = ("count_assessed", "count_tier", "count_pass", "count_fail")
@@ -191,13 +194,16 @@ def figure_scope(ctx: PassageMentions, figure: Figure, previous: tuple[int, str]
         return found[0]
     # a weak word or none: the group of the context; a single agency (often the one just
     # scored or ranked) is no group the public agencies could be
-    if previous is not None and n.start - previous[0] <= CARRY_WINDOW and previous[0] >= ls:
+    # (from an earlier line only when this line names nothing before the figure: a list
+    # whose items run one a line, "- ระดับ ต้องปรับปรุง จำนวน 555 หน่วยงาน")
+    if previous is not None and n.start - previous[0] <= CARRY_WINDOW and (previous[0] >= ls or found is None):
         if previous[1] != UNSTATED and previous[1] not in _WEAK and scope_level(previous[1]) != "agency":
             return previous[1]
     earlier = scope_before(ctx, n.start, ls, strong=True)
     if earlier is not None and not earlier[1] and (found is None or scope_level(earlier[0]) != "agency"):
         return earlier[0]
-    if _national_at(ctx.text, ls, le) or (figure.kind in COUNTS and figure.value >= NATIONAL_COUNT):
+    if (_national_at(ctx.text, ls, le) or (figure.kind in COUNTS and figure.value >= NATIONAL_COUNT)
+            or (figure.kind == "participants" and figure.value >= NATIONAL_PARTICIPANTS)):
         return COUNTRY
     return found[0] if found is not None else UNSTATED
 
