@@ -211,3 +211,9 @@ def test_over_a_million_people_answering_is_the_national_assessment():
     got = scopes("การประเมิน ITA ปี 2563 มีผู้มีส่วนได้ส่วนเสียและประชาชนที่ติดต่อกับหน่วยงานภาครัฐ"
                  "ได้เข้ามามีส่วนร่วมประเมิน 1,301,665 คน")
     assert got[("participants", 1301665.0)] == "ประเทศ"
+
+
+def test_a_year_counted_since_is_not_the_year_of_the_figures_after_it():
+    rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564 กองทุนฯ ได้ 97.44 คะแนน เป็นสถิติสูงสุดนับตั้งแต่เข้ารับการประเมิน "
+              "ตั้งแต่ปี 2562 โดยมีหน่วยงานที่เข้าร่วมการประเมินทั้งสิ้น 8,300 หน่วยงาน")
+    assert [(a.metric, a.fiscal_year_be) for a in rec.aggregates] == [("count_assessed", 2564)]

@@ -22,6 +22,7 @@ YEAR_AFTER_BREAK = re.compile(_LEX.cue_fragment("year", "after_break"))
 COMPARE_BEFORE = re.compile(_LEX.cue_fragment("year", "compare_before"))
 LATER_CLAUSE = re.compile(rf"\d[^\n]*?(?:{_LEX.cue_alt('year', 'clause_break')})")
 COMPARE_WINDOW = 30
+SINCE_BEFORE = re.compile(_LEX.cue_fragment("year", "since_before"))
 
 
 def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None) -> int | None:
@@ -43,9 +44,12 @@ def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None
 
 
 def _compared_in_earlier_clause(ctx: PassageMentions, y: Mention, start: int) -> bool:
-    """The year of a compared figure, with a new clause between it and the figure at ``start``."""
-    return bool(COMPARE_BEFORE.search(ctx.text[max(0, y.start - COMPARE_WINDOW) : y.start])
-                and LATER_CLAUSE.search(ctx.text[y.end : start]))
+    """The year of a compared figure, with a new clause between it and the figure at
+    ``start``; or a year some time is counted since."""
+    before = ctx.text[max(0, y.start - COMPARE_WINDOW) : y.start]
+    if SINCE_BEFORE.search(before):
+        return True  # "ตั้งแต่ปี 2562": a time since then, not the figure's year
+    return bool(COMPARE_BEFORE.search(before) and LATER_CLAUSE.search(ctx.text[y.end : start]))
 
 
 def year_written_after(ctx: PassageMentions, end: int) -> int | None:
