@@ -128,6 +128,33 @@ def _count_pass_after(x: Number) -> bool:
     return bool(COUNT_PASS_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
 
 
+# "13 หน่วยงาน ที่ได้ผลการประเมินในระดับ A": the tier after the count.
+COUNT_TIER_AFTER_GAP = re.compile(
+    rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+    rf"(?:(?:{_LEX.cue_alt('figure', 'count_tier_after_glue')})\s?)*$"
+)
+
+
+def _tier_after(x: Number) -> Mention | None:
+    for t in x.ctx.tiers:
+        if t.start >= x.n.end:
+            if t.start - x.n.end <= 50 and COUNT_TIER_AFTER_GAP.match(x.text[x.n.end : t.start]):
+                return t
+            return None
+    return None
+
+
+def _count_tier_after(x: Number) -> bool:
+    """"ใบประกาศเกียรติคุณให้ 13 หน่วยงาน ที่ได้ผลการประเมินในระดับ A": a count of a tier."""
+    return _tier_after(x) is not None
+
+
+def _counted_tier(x: Number) -> str | None:
+    """The tier a count_tier counts: written before it, else right after it."""
+    t = x.tier_before if x.tier_before is not None else _tier_after(x)
+    return t.value if t is not None else None
+
+
 def _count_assessed_after(x: Number) -> bool:
     """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
     return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
@@ -281,6 +308,7 @@ RULES: tuple[Rule, ...] = (
         Rule("count_of_all", _count_of_all, "count_assessed"),
         Rule("count_fail_after", _count_fail_after, "count_fail"),
         Rule("count_pass_after", _count_pass_after, "count_pass"),
+        Rule("count_tier_after", _count_tier_after, "count_tier"),
     )),
     Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
@@ -423,7 +451,7 @@ def decisions(ctx: PassageMentions) -> Iterator[Decision]:
         figure = Figure(
             kind=kind, number=n,
             value=_count_value(n) if kind == "participants" else n.value,
-            tier=x.tier_before.value if kind == "count_tier" and x.tier_before is not None else None,
+            tier=_counted_tier(x) if kind == "count_tier" else None,
             previous=rule.level and bool(FROM_BEFORE.search(x.near) or PREVIOUS_LEVEL.search(x.near)),
         )
         reading.figures.append(figure)
