@@ -217,3 +217,18 @@ def test_a_year_counted_since_is_not_the_year_of_the_figures_after_it():
     rec = run("ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2564 กองทุนฯ ได้ 97.44 คะแนน เป็นสถิติสูงสุดนับตั้งแต่เข้ารับการประเมิน "
               "ตั้งแต่ปี 2562 โดยมีหน่วยงานที่เข้าร่วมการประเมินทั้งสิ้น 8,300 หน่วยงาน")
     assert [(a.metric, a.fiscal_year_be) for a in rec.aggregates] == [("count_assessed", 2564)]
+
+
+def test_agencies_given_certificates_are_no_group_size():
+    rec = run("การประเมินองค์กรคุณธรรม ITA ปี 2566 หน่วยงานในสังกัดได้รับเกียรติบัตร รวมจำนวนทั้งสิ้น 64 องค์กร")
+    assert "count_assessed" not in [a.metric for a in rec.aggregates]
+
+
+def test_a_group_phrase_does_not_run_on_into_a_date():
+    rec = run("ผลการประเมิน ITA ปี 2566 ของหน่วยงานภายในมหาวิทยาลัย อันดับที่ 2 จากทั้งหมด 39 หน่วยงาน ในวันพฤหัสบดีที่ 7 เมษายน")
+    assert all("วันพฤหัสบดี" not in a.scope for a in rec.aggregates)
+
+
+def test_second_in_a_saying_is_no_rank():
+    rec = run("การประเมิน ITA ปี 2566 ยึดหลักว่า ขอให้ถือผลประโยชน์ส่วนตัวเป็นที่สอง ประโยชน์ของเพื่อนมนุษย์เป็นกิจที่หนึ่ง")
+    assert [a for a in rec.aggregates if a.metric == "rank"] == []

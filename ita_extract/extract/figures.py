@@ -155,14 +155,25 @@ def _counted_tier(x: Number) -> str | None:
     return t.value if t is not None else None
 
 
+AWARD = re.compile(_LEX.cue_alt("figure", "award"))
+# How far around a count an award word makes it a count of awards.
+AWARD_WINDOW = 60
+
+
+def _award_count(x: Number) -> bool:
+    """"รวมจำนวน 64 องค์กร ... ได้รับเกียรติบัตร": agencies given an award, not assessed."""
+    return bool(AWARD.search(x.window(AWARD_WINDOW)) or AWARD.search(x.text, x.n.end, x.n.end + AWARD_WINDOW))
+
+
 def _count_assessed_after(x: Number) -> bool:
     """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
-    return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+    return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1])) and not _award_count(x)
 
 
 def _count_of_all(x: Number) -> bool:
-    """"หน่วยงานทั้ง 23 หน่วยงาน ในสังกัด...", "รวมจำนวน 162 องค์กร": the whole group."""
-    return bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
+    """"ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": the whole group (not of an award)."""
+    return (bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
+            and not _award_count(x))
 
 
 def _percent_sign_score(x: Number) -> bool:

@@ -60,7 +60,9 @@ _RANK = _LEX.cue_alt("aggregate", "rank")
 _LINK = "|".join(re.escape(w) for w in sorted(_LEX.cue("scope", "group_links"), key=len, reverse=True))
 _HEAD = "|".join(re.escape(w) for w in sorted(_LEX.cue("scope", "group_heads"), key=len, reverse=True))
 _STOP = re.compile("|".join(re.escape(w) for w in _LEX.cue("scope", "group_stop")))
-_CONTINUE = re.compile(rf"^ (?:{_LEX.cue_alt('scope', 'group_continue')})")
+# "หน่วยงาน ในสังกัดกระทรวง...", "หน่วยงาน ในกลุ่ม...": a space goes on into a group; not
+# into "ในวันพฤหัสบดี".
+_CONTINUE = re.compile(rf"^ (?:{_LEX.cue_alt('scope', 'group_continue')})\s?(?:{_HEAD}|สังกัด|กำกับ)")
 _NUM = r"[\d,]+"
 # After a rank: its group size, then the group ("3 จาก 53 ของหน่วยงานรัฐวิสาหกิจ").
 _AFTER_RANK = re.compile(rf"\s*(?:\(?\s*(?:จาก|ใน)\s*(?:ทั้งหมด|ทั้งสิ้น)?\s*{_NUM}\s*\)?\s*)?")
