@@ -33,6 +33,7 @@ Metric = Literal[
     "participants",
 ]
 METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
+ScopeLevel = Literal["national", "ministry", "province", "district", "group", "agency"]
 
 
 class Evidence(BaseModel):
@@ -74,6 +75,9 @@ class Aggregate(BaseModel):
     """A figure about a group of agencies (an average, a count, a rank...)."""
 
     scope: str
+    # The scope's kind, read from its wording: national, ministry, province, district,
+    # group (a type or set of agencies) or agency; null when the text names no group.
+    scope_level: ScopeLevel | None = None
     metric: Metric
     tier: str | None = None
     value: float

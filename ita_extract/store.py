@@ -197,13 +197,21 @@ CREATE TRIGGER documents_search_au AFTER UPDATE OF title ON documents BEGIN
 END;
 """
 
-# _MIGRATIONS[n] is the script that brings a database from user_version n to n + 1.
-# Change the schema by appending a script, never by editing a released one.
 # v3: a result's other names as written (an abbreviation the extractor expanded), JSON list.
 _SCHEMA_V3 = """
 ALTER TABLE results ADD COLUMN agency_aliases TEXT NOT NULL DEFAULT '[]';
 """
-_MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
+
+# v4: an aggregate's scope level (national, ministry, province, district, group, agency),
+# null in rows stored before it was read.
+_SCHEMA_V4 = """
+ALTER TABLE aggregates ADD COLUMN scope_level TEXT;
+CREATE INDEX idx_aggregates_scope_level ON aggregates(scope_level);
+"""
+
+# _MIGRATIONS[n] is the script that brings a database from user_version n to n + 1.
+# Change the schema by appending a script, never by editing a released one.
+_MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _VIEWS = {
@@ -215,7 +223,7 @@ JOIN documents d ON d.doc = r.doc
 LEFT JOIN evidence e ON e.id = r.evidence_id""",
     "aggregates_view": """
 SELECT a.id AS aggregate_id, a.doc, d.url, d.title, d.published, d.event_date,
-       a.scope, a.metric, a.tier, a.value, a.fiscal_year_be, e.sentence
+       a.scope, a.scope_level, a.metric, a.tier, a.value, a.fiscal_year_be, e.sentence
 FROM aggregates a
 JOIN documents d ON d.doc = a.doc
 LEFT JOIN evidence e ON e.id = a.evidence_id""",

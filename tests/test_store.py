@@ -69,7 +69,7 @@ def make_pair(doc: str = "d1", text: str = TEXT) -> tuple[Article, DocumentRecor
         ],
         aggregates=[
             Aggregate(scope="จังหวัด", metric="count_tier", tier="AA", value=2),
-            Aggregate(scope="ประเทศ", metric="average", value=87.57, evidence=shared),
+            Aggregate(scope="ประเทศ", scope_level="national", metric="average", value=87.57, evidence=shared),
         ],
         officials=[
             Official(
@@ -190,6 +190,19 @@ def test_open_is_idempotent(db_path):
         == schema
     )
     assert store.load_records(again) == [record]
+
+
+def test_a_version_1_dataset_gains_the_scope_level_column_and_keeps_its_rows(db_path):
+    conn = sqlite3.connect(db_path)
+    conn.executescript(store._MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    conn.execute("INSERT INTO documents (doc, warnings) VALUES ('old', '[]')")
+    conn.execute("INSERT INTO aggregates (doc, scope, metric, value) VALUES ('old', 'ประเทศ', 'average', 87.57)")
+    conn.commit()
+    conn.close()
+    db = store.open_db(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    rows = list(db.query("SELECT scope, scope_level, value FROM aggregates_view"))
+    assert rows == [{"scope": "ประเทศ", "scope_level": None, "value": 87.57}]
 
 
 def test_newer_schema_is_refused(db_path):

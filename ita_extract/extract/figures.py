@@ -85,11 +85,103 @@ def _count_in_parens_after_rank(x: Number) -> bool:
     return x.since_rank(90) and bool(OPEN_PAREN_BEFORE.search(x.near))
 
 
+_LEX = load_lexicon()
+# "8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the assessed group's verb after its size.
+COUNT_ASSESSED_AFTER = re.compile(
+    rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+    rf"(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+    rf"(?:{_LEX.cue_alt('aggregate', 'count_assessed')})"
+)
+# "ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": all of a group.
+COUNT_ALL_BEFORE = re.compile(rf"(?:{_LEX.cue_fragment('figure', 'count_all_before')})\s?(?:จำนวน\s?)?$")
+# Units that count agencies rather than places (ทั้ง 76 จังหวัด is every province, not a group assessed).
+AGENCY_NOT_PLACE_UNIT = re.compile(r"^\s?(?:หน่วยงาน|องค์กร|แห่ง|ส่วนราชการ|อปท\.|สถาบัน)")
+
+
+# "ผลการประเมินภาพรวมระดับประเทศอยู่ที่ 93.82": the country's overall figure, a short clause before it.
+NATIONAL_OVERALL = re.compile(rf"(?:{_LEX.cue_alt('figure', 'national_overall')})[^\d\n]{{0,25}}$")
+
+
+def _national_overall(x: Number) -> bool:
+    """"ผลการประเมินภาพรวมระดับประเทศอยู่ที่ 93.82 คะแนน": the national average, whatever its verb."""
+    return x.in_range() and bool(NATIONAL_OVERALL.search(x.window(60))) and not x.change() and not x.target()
+
+
+def _count_cue_after(key: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+        rf"(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+        rf"(?:{_LEX.cue_alt('aggregate', key)})"
+    )
+
+
+# "1,095 หน่วยงาน ผ่านเกณฑ์", "22 หน่วยงาน ที่ไม่ผ่านการประเมิน": the pass/fail cue after the count.
+COUNT_FAIL_AFTER = _count_cue_after("count_fail")
+COUNT_PASS_AFTER = _count_cue_after("count_pass")
+
+
+def _count_fail_after(x: Number) -> bool:
+    return bool(COUNT_FAIL_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+
+
+def _count_pass_after(x: Number) -> bool:
+    return bool(COUNT_PASS_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+
+
+# "13 หน่วยงาน ที่ได้ผลการประเมินในระดับ A": the tier after the count.
+COUNT_TIER_AFTER_GAP = re.compile(
+    rf"\s?(?:{_LEX.cue_alt('aggregate', 'agency_units')})\s?"
+    rf"(?:(?:{_LEX.cue_alt('figure', 'count_tier_after_glue')})\s?)*$"
+)
+
+
+def _tier_after(x: Number) -> Mention | None:
+    for t in x.ctx.tiers:
+        if t.start >= x.n.end:
+            if t.start - x.n.end <= 50 and COUNT_TIER_AFTER_GAP.match(x.text[x.n.end : t.start]):
+                return t
+            return None
+    return None
+
+
+def _count_tier_after(x: Number) -> bool:
+    """"ใบประกาศเกียรติคุณให้ 13 หน่วยงาน ที่ได้ผลการประเมินในระดับ A": a count of a tier."""
+    return _tier_after(x) is not None
+
+
+def _counted_tier(x: Number) -> str | None:
+    """The tier a count_tier counts: written before it, else right after it."""
+    t = x.tier_before if x.tier_before is not None else _tier_after(x)
+    return t.value if t is not None else None
+
+
+AWARD = re.compile(_LEX.cue_alt("figure", "award"))
+# How far around a count an award word makes it a count of awards.
+AWARD_WINDOW = 60
+
+
+def _award_count(x: Number) -> bool:
+    """"รวมจำนวน 64 องค์กร ... ได้รับเกียรติบัตร": agencies given an award, not assessed."""
+    return bool(AWARD.search(x.window(AWARD_WINDOW)) or AWARD.search(x.text, x.n.end, x.n.end + AWARD_WINDOW))
+
+
+def _count_assessed_after(x: Number) -> bool:
+    """"มีหน่วยงานภาครัฐ จำนวน 8,300 แห่งทั่วประเทศ เข้าร่วมการประเมิน": the cue after the size."""
+    return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1])) and not _award_count(x)
+
+
+def _count_of_all(x: Number) -> bool:
+    """"ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": the whole group (not of an award)."""
+    return (bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
+            and not _award_count(x))
+
+
 def _percent_sign_score(x: Number) -> bool:
     """"ได้คะแนนสูงสุด 98.52%": a score written with a percent sign."""
     return (x.is_percent and bool(PERCENT_SIGN_AFTER.match(x.after)) and x.in_range()
             and "คะแนน" in x.before(60)
-            and not cue("aggregate", "count_pass")(x.wide) and not x.change())
+            and not cue("aggregate", "count_pass")(x.wide) and not x.change()
+            and not _percent_of_count(x))  # "7,832 หน่วยงาน คิดเป็น 94.17%": the count's share
 
 
 def _percent_score(x: Number) -> bool:
@@ -118,6 +210,20 @@ def _percent_of_count(x: Number) -> bool:
 
 def _percent_of_pass_count(x: Number) -> bool:
     return _percent_of_count(x) and x.reading.last_count is not None and x.reading.last_count.kind == "count_pass"
+
+
+def _percent_pass(x: Number) -> bool:
+    """"ผ่านเกณฑ์การประเมินถึง 94.12%": a pass rate; the เกณฑ์ of ผ่านเกณฑ์ is no target's."""
+    lex = load_lexicon()
+    wide = x.wide
+    passes = [m.span() for m in lex.cue_re("aggregate", "count_pass").finditer(wide)]
+    if not passes:
+        return False
+    near_from = len(wide) - len(x.near)
+    return not any(
+        m.end() > near_from and not any(s <= m.start() < e for s, e in passes)
+        for m in lex.cue_re("not_result", "target_before").finditer(wide)
+    )
 
 
 def _people_count_participants(x: Number) -> bool:
@@ -224,7 +330,13 @@ RULES: tuple[Rule, ...] = (
         Rule("count_pass", lambda x: bool(cue("aggregate", "count_pass")(x.window(COUNT_CUE_WINDOW))), "count_pass"),
         Rule("count_assessed", lambda x: bool(cue("aggregate", "count_assessed")(x.wide)), "count_assessed"),
         Rule("count_ranked_group", lambda x: x.since_rank(40) and x.after_rank_of(), "count_assessed"),
+        Rule("count_assessed_after", _count_assessed_after, "count_assessed"),
+        Rule("count_of_all", _count_of_all, "count_assessed"),
+        Rule("count_fail_after", _count_fail_after, "count_fail"),
+        Rule("count_pass_after", _count_pass_after, "count_pass"),
+        Rule("count_tier_after", _count_tier_after, "count_tier"),
     )),
+    Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
     Rule("percent_with_score_unit", _percent_with_score_unit, "score"),
@@ -233,8 +345,7 @@ RULES: tuple[Rule, ...] = (
         Rule("percent_of_pass_count", _percent_of_pass_count, "percent_pass"),
         Rule("percent_of_fail_count", _percent_of_count, "percent_fail"),
         Rule("percent_fail", lambda x: bool(cue("aggregate", "count_fail")(x.wide)), "percent_fail"),
-        Rule("percent_pass", lambda x: bool(cue("aggregate", "count_pass")(x.wide)) and not x.target(),
-             "percent_pass"),
+        Rule("percent_pass", _percent_pass, "percent_pass"),
     )),
     Rule("count_of_people", lambda x: x.unit("people_units"), then=(
         Rule("participants", _people_count_participants, "participants"),
@@ -284,7 +395,7 @@ def _not_ita(x: Number, kind: Kind) -> bool:
 
 def _percent_target(x: Number, kind: Kind) -> bool:
     """"ไม่น้อยกว่าร้อยละ 80": a target."""
-    return kind.startswith("percent") and x.target()
+    return kind.startswith("percent") and x.target() and not (kind == "percent_pass" and _percent_pass(x))
 
 
 def _obligation(x: Number, kind: Kind) -> bool:
@@ -294,12 +405,21 @@ def _obligation(x: Number, kind: Kind) -> bool:
     )
 
 
+def _round_approximate(x: Number, kind: Kind) -> bool:
+    """"กว่า 8,000 หน่วยงาน", "ประมาณ 1.3 ล้านคน": a round bound is no count; an exact one
+    ("กว่า 8,317 หน่วยงาน") is kept."""
+    v = x.value
+    return (kind.startswith("count") or kind == "participants") and bool(x.n.attrs.get("approx")) and (
+        v % 100 == 0 or (v < 100 and v % 10 == 0))
+
+
 class Veto(NamedTuple):
     name: str
     when: Callable[[Number, Kind], bool]
 
 
-VETOES = (Veto("not_ita", _not_ita), Veto("percent_target", _percent_target), Veto("obligation", _obligation))
+VETOES = (Veto("not_ita", _not_ita), Veto("percent_target", _percent_target), Veto("obligation", _obligation),
+          Veto("round_approximate", _round_approximate))
 
 
 def _is_list_marker(ctx: PassageMentions, n: Mention) -> bool:
@@ -359,7 +479,7 @@ def decisions(ctx: PassageMentions) -> Iterator[Decision]:
         figure = Figure(
             kind=kind, number=n,
             value=_count_value(n) if kind == "participants" else n.value,
-            tier=x.tier_before.value if kind == "count_tier" and x.tier_before is not None else None,
+            tier=_counted_tier(x) if kind == "count_tier" else None,
             previous=rule.level and bool(FROM_BEFORE.search(x.near) or PREVIOUS_LEVEL.search(x.near)),
         )
         reading.figures.append(figure)

@@ -79,17 +79,42 @@ def _combine(a: Result, b: Result) -> Result:
     })
 
 
+# Scopes that name no group: a figure written once with one and once with a group's name
+# is one aggregate, of that group.
+PLACEHOLDER_SCOPES = ("ไม่ระบุ", "หน่วยงานภาครัฐ", "ภาพรวม")
+
+
+def _same_scope(a: Aggregate, b: Aggregate) -> bool:
+    """Whether two equal figures may be one: unless both name groups (not an agency, which
+    is often the ranked one rather than the group) and the groups differ."""
+    if a.scope in PLACEHOLDER_SCOPES or b.scope in PLACEHOLDER_SCOPES:
+        return True
+    if a.scope_level in (None, "agency") or b.scope_level in (None, "agency"):
+        return True
+    x, y = _norm(a.scope), _norm(b.scope)
+    return x in y or y in x
+
+
 def merge_aggregates(aggregates: list[Aggregate]) -> list[Aggregate]:
+    """One aggregate per figure repeated in the text; the same value of groups the text
+    names apart ("รัฐวิสาหกิจ 51 ... องค์การมหาชน 51") stays several aggregates."""
     out: list[Aggregate] = []
-    seen: dict[tuple[str, float, str | None], int] = {}
+    seen: dict[tuple[str, float, str | None], list[int]] = {}
     for a in aggregates:
         key = (a.metric, round(a.value, 2), a.tier)
-        if key in seen:
-            o = out[seen[key]]
+        same = [i for i in seen.get(key, []) if _same_scope(out[i], a)]
+        if same:
+            i = same[0]
+            o = out[i]
+            update: dict = {}
             if o.fiscal_year_be is None and a.fiscal_year_be is not None:
-                out[seen[key]] = o.model_copy(update={"fiscal_year_be": a.fiscal_year_be})
+                update["fiscal_year_be"] = a.fiscal_year_be
+            if o.scope in PLACEHOLDER_SCOPES and a.scope not in PLACEHOLDER_SCOPES:
+                update.update(scope=a.scope, scope_level=a.scope_level)
+            if update:
+                out[i] = o.model_copy(update=update)
             continue
-        seen[key] = len(out)
+        seen.setdefault(key, []).append(len(out))
         out.append(a)
     return out
 

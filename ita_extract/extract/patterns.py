@@ -54,7 +54,8 @@ class Patterns:
             rf"(?!{lex.cue_alt('tier_cue', 'not_after')})\s?[”\"'’]?"
         )
         # the word tiers also stand alone ("... ผ่านดีเยี่ยม 97 คะแนน"); letters and ผ่าน need ระดับ
-        self.word_tier = re.compile(rf"(?<![ก-๛])(?P<tier>{lex.tier_alt('standalone')})(?![ก-๛])")
+        glued = "".join(f"|(?<={re.escape(w)})" for w in lex.cue("tier_cue", "glued_before"))
+        self.word_tier = re.compile(rf"(?:(?<![ก-๛]){glued})(?P<tier>{lex.tier_alt('standalone')})(?![ก-๛])")
         # The moral-organisation levels, written with or without องค์กร ("ระดับคุณธรรมต้นแบบ"),
         # kept as written (the moral and moral_bare uses of tiers.tsv):
         # ส่งเสริม (1), พัฒนา or plain คุณธรรม (2), ต้นแบบ (3), and the ต้นแบบโดดเด่น distinction.

@@ -7,6 +7,11 @@
 The header cells come first (year cells last, under the one header that names a year);
 each row is a label followed by the same number of numeric cells. Every numeric cell of a
 known column becomes an aggregate scoped to the row label.
+
+A column with a signed cell (``+5.71``, ``-1.06``) holds changes, never values. Rows whose
+labels are tiers (``AA`` … ``ต้องปรับปรุงโดยด่วน``) count the agencies at each tier: their
+first count column is a count_tier of that tier (a "รวม" row: the group's size), and their
+scope is the group the text around the table names (``scope`` None here).
 """
 
 from __future__ import annotations
@@ -23,19 +28,23 @@ from ita_extract.models import Metric
 CELL_MAX = 60
 # Fewer rows than this is not worth calling a table.
 MIN_ROWS = 2
-NUMBER_CELL = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?\*?$|^-?\d+(?:\.\d+)?\*?$")
+NUMBER_CELL = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\*?$|^[-+]?\d+(?:\.\d+)?\*?$")
+SIGNED_CELL = re.compile(r"^[-+]")
+# The row of a tier table that sums the tiers ("รวม 8,325 100.00").
+TOTAL_ROW = ("รวม", "รวมทั้งสิ้น", "ทั้งหมด")
 YEAR_CELL = re.compile(r"^(?:พ\.ศ\.\s?)?(25\d\d)$")
 METRIC_ORDER = ("skip", "percent_fail", "percent_pass", "count_fail", "count_pass", "count_assessed", "rank", "average")
 
 
 @dataclass(frozen=True)
 class TableCell:
-    scope: str
+    scope: str | None  # None: the group the text around the table names
     metric: Metric
     value: float
     year: int | None
     start: int
     end: int
+    tier: str | None = None
 
 
 def _metric(header: str) -> str | None:
@@ -116,13 +125,22 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
     years = [int(m.group(1)) for c in header if (m := YEAR_CELL.match(c))]
     labels = [c for c in header if not YEAR_CELL.match(c)]
     columns = _columns(labels, years, width)
+    tiers = load_lexicon().tiers
+    tier_rows = sum(1 for li, _ in rows if block[li][2] in tiers)
     if columns is None:
-        return []
+        if tier_rows < MIN_ROWS:
+            return []
+        columns = [(None, None)] * width
+    # a column with a signed cell holds changes
+    signed = {c for li, _ in rows for c in range(width) if SIGNED_CELL.match(block[li + 1 + c][2])}
     out = []
     for label_index, _ in rows:
         s, e, scope = block[label_index]
+        if tier_rows >= MIN_ROWS and (scope in tiers or scope in TOTAL_ROW):
+            out.extend(_tier_row(block, label_index, width, signed, scope, tiers))
+            continue
         for c, (metric, year) in enumerate(columns):
-            if metric in (None, "skip"):
+            if metric in (None, "skip") or c in signed:
                 continue
             cs, ce, cell = block[label_index + 1 + c]
             value = float(cell.rstrip("*").replace(",", ""))
@@ -132,3 +150,17 @@ def _read_block(block: list[tuple[int, int, str]]) -> list[TableCell]:
                 continue  # a count is written without decimals
             out.append(TableCell(scope, cast(Metric, metric), value, year, cs, ce))  # a METRIC_ORDER key but "skip"
     return out
+
+
+def _tier_row(block: list[tuple[int, int, str]], label_index: int, width: int, signed: set[int],
+              label: str, tiers: dict) -> list[TableCell]:
+    """A row of a tier table: its first count cell (an integer, not a change)."""
+    for c in range(width):
+        cs, ce, cell = block[label_index + 1 + c]
+        if c in signed or "." in cell:
+            continue
+        value = float(cell.rstrip("*").replace(",", ""))
+        if label in tiers:
+            return [TableCell(None, "count_tier", value, None, cs, ce, tier=label)]
+        return [TableCell(None, "count_assessed", value, None, cs, ce)]
+    return []

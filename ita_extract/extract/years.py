@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ita_extract.extract.lexicon import load_lexicon, topic_re
+from ita_extract.extract.entities import Mention
 from ita_extract.extract.mentions import PassageMentions
 
 # A fiscal year written after the score ("91.62 จากการประเมิน ITA ปี 2565").
@@ -16,6 +17,12 @@ YEAR_AFTER_CLAUSE = re.compile(r"^[^\d\n]{0,80}$")
 # A year after the figure belongs to another clause after a comparison or an opening
 # parenthesis ("86.52 คะแนน (ปี 2563 เท่ากับ 88.01 คะแนน)").
 YEAR_AFTER_BREAK = re.compile(_LEX.cue_fragment("year", "after_break"))
+# A year written after a comparison ("ซึ่งเพิ่มจากปี 2564 ร้อยละ 16.95") is the compared
+# figure's; a figure in a later clause ("... และหน่วยงานที่ไม่ผ่านเกณฑ์ 22 หน่วยงาน") is not of it.
+COMPARE_BEFORE = re.compile(_LEX.cue_fragment("year", "compare_before"))
+LATER_CLAUSE = re.compile(rf"\d[^\n]*?(?:{_LEX.cue_alt('year', 'clause_break')})")
+COMPARE_WINDOW = 30
+SINCE_BEFORE = re.compile(_LEX.cue_fragment("year", "since_before"))
 
 
 def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None) -> int | None:
@@ -28,7 +35,8 @@ def fiscal_year(ctx: PassageMentions, start: int, end: int, doc_year: int | None
     if written_after is not None:
         return written_after
     ls, _ = ctx.line_bounds(start)
-    before = [y for y in ctx.years if ls <= y.start and y.end <= start]
+    before = [y for y in ctx.years if ls <= y.start and y.end <= start
+              and not _compared_in_earlier_clause(ctx, y, start)]
     if before:
         y = before[-1]
         if THIS_YEAR.search(ctx.text[y.end : start]):
@@ -52,6 +60,13 @@ def _year_just_before(ctx: PassageMentions, start: int) -> int | None:
                 return year
             return None
     return None
+def _compared_in_earlier_clause(ctx: PassageMentions, y: Mention, start: int) -> bool:
+    """The year of a compared figure, with a new clause between it and the figure at
+    ``start``; or a year some time is counted since."""
+    before = ctx.text[max(0, y.start - COMPARE_WINDOW) : y.start]
+    if SINCE_BEFORE.search(before):
+        return True  # "ตั้งแต่ปี 2562": a time since then, not the figure's year
+    return bool(COMPARE_BEFORE.search(before) and LATER_CLAUSE.search(ctx.text[y.end : start]))
 
 
 def year_written_after(ctx: PassageMentions, end: int) -> int | None:
