@@ -19,14 +19,17 @@ makes of each gold document (the text extraction reads):
 - POSITION: an official's ``position``.
 - Every occurrence of each string is labelled (a later unlabelled mention would teach the
   model that the name is not an entity), matched with whitespace free (a page writes
-  ``สำนักงานที่ดิน จังหวัดลำพูน`` where gold has no space, or the reverse). Strings not found are skipped and counted.
+  ``สำนักงานที่ดิน จังหวัดลำพูน`` where gold has no space, or the reverse). Strings not
+  found are skipped and counted; documents that do not parse (English pages) are skipped.
 - Token boundaries: PyThaiNLP tokens need not fall on gold boundaries, so a match becomes
   ``doc.char_span(..., alignment_mode="expand")`` (the same mode the rules use); a span
   whose expanded text differs from the match is counted as misaligned (and kept).
 - Overlaps (an agency inside a position, ``ผู้ว่าราชการจังหวัดลำพูน``): the longest span wins,
-  as in the rules, where an agency inside a title is not an agency of its own.
+  as in the rules, where an agency inside a title is not an agency of its own; of two as
+  long (an agency expanded to the whole position token), the one that was on token
+  boundaries already. Dropped spans are counted.
 - Training examples are the text's lines (paragraphs): every line with a span, and every
-  third line without one (negatives, kept few because gold does not list every agency a
+  tenth line without one (negatives, kept few because gold does not list every agency a
   text names).
 
 **Training** (:func:`train`): fixed seed, small CNN tok2vec, a fixed number of epochs,
