@@ -99,7 +99,7 @@ def test_shipped_model_loads_offline_and_names_only_its_labels():
     found = ner.predict(nlp, text)
     assert found, "the shipped model finds nothing in a plain sentence"
     assert {m.label for m in found} <= set(ner.LABELS)
-    assert all(text[m.start:m.end] == m.text for m in found)
+    assert all(text[m.start:m.end] == m.text and m.value for m in found)
 
 
 def test_missing_model_is_an_error(tmp_path):
@@ -170,3 +170,15 @@ def test_pipeline_with_ner_adds_what_the_rules_missed(tiny_model):
     added = [a for a in both.agencies if a not in rules.agencies]
     assert all(not (r.start < a.end and a.start < r.end) for a in added for r in rules.agencies)
     assert {(s.label_, s.start_char) for s in off.spans["ita"]} <= {(s.label_, s.start_char) for s in on.spans["ita"]}
+
+
+def test_extraction_runs_with_the_ner_on(monkeypatch, tiny_model):
+    from ita_extract.extract import extract_document
+    from ita_extract.models import Article
+
+    monkeypatch.setenv(ner.SWITCH_ENV, "1")
+    monkeypatch.setenv(ner.MODEL_ENV, str(tiny_model))
+    text = ("นายวิชัย รักชาติ นายอำเภอเมืองลำปาง แสดงความยินดีกับเทศบาลเมืองลำปาง\n"
+            "ที่ได้คะแนนการประเมิน ITA ปี 2566 จำนวน 95.5 คะแนน อยู่ในระดับ AA")
+    record = extract_document(Article(doc="t", text=text))
+    assert all(r.agency for r in record.results)

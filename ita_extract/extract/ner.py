@@ -312,7 +312,8 @@ def predict(ner_nlp: Language, text: str) -> list[Mention]:
     for line in text.split("\n"):
         if line.strip():
             for e in ner_pipe(ner_nlp.make_doc(line)).ents:
-                found.append(Mention(e.label_, pos + e.start_char, pos + e.end_char, e.text))
+                found.append(Mention(e.label_, pos + e.start_char, pos + e.end_char, e.text,
+                                     " ".join(e.text.split())))
         pos += len(line) + 1
     return found
 
