@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 
-.PHONY: install demo test quick types imports evaluate bench lint clean dataset
+.PHONY: install demo test quick types imports evaluate bench lint clean dataset train ner-kfold
 
 $(BIN)/ita: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ CORPUS ?= ../shared/corpus/thaigov-v2-corpus.tar.zst
 DIST ?= dist
 dataset: install
 	$(BIN)/ita release --corpus $(CORPUS) --out $(DIST)
+
+# Retrain the NER that runs beside the rules (ITA_NER=1) on all of gold/ into
+# ita_extract/extract/model/ (fixed seed, BLAS on 2 threads: the same gold gives the same model).
+train: install
+	OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2 $(BIN)/ita train gold
+
+# Document-level 5-fold cross-validation of the NER: span P/R/F1, rules vs rules + NER.
+ner-kfold: install
+	OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2 $(BIN)/python benchmarks/ner_kfold.py
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py

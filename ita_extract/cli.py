@@ -168,6 +168,35 @@ def evaluate(
 
 
 @app.command()
+def train(
+    gold: Annotated[Path, typer.Argument(help="Gold directory to train on (all of it).")] = DEFAULT_GOLD,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to save the model (default: the one the package ships).")] = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Passes over the training lines (default: ner.EPOCHS).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed and gold: same model).")] = 0,
+) -> None:
+    """Train the NER that can run beside the rules (ITA_NER=1) on the gold spans.
+
+    Example:
+
+        ita train gold
+    """
+    from ita_extract import evaluate as ev
+    from ita_extract.errors import GoldError
+    from ita_extract.extract import ner
+
+    try:
+        records = ev.load_gold(gold)
+    except GoldError as e:
+        err.print(f"gold does not validate: {e}")
+        raise typer.Exit(2) from None
+    items, skipped = ner.read_items((ev.doc_path(gold, r.doc), r) for r in records)  # type: ignore[misc]
+    info = ner.timed_train(items, out or ner.MODEL_DIR, epochs=epochs or ner.EPOCHS, seed=seed, log=err.print)
+    err.print(f"trained on {info['documents']} documents ({len(skipped)} skipped: {', '.join(skipped)}) "
+              f"in {info['seconds']} s → {out or ner.MODEL_DIR}")
+    print(json.dumps(info["alignment"], ensure_ascii=False, indent=1))
+
+
+@app.command()
 def crawl(
     source: Annotated[str, typer.Argument(help="A pipeline name in pipelines/ (thaigov, thaigov-corpus, prd, nacc-itas, provincial) or a TOML path.")],
     since: Annotated[str | None, typer.Option(help="Only articles on or after this date (YYYY-MM-DD).")] = None,

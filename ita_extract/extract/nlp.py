@@ -9,8 +9,8 @@ The ``ita_entities`` component runs the char-level rules of ``agencies.py``, ``p
 and ``entities.py`` and projects their spans onto tokens (``alignment_mode="expand"``,
 because Thai names need not fall on token boundaries); the exact char-level mentions stay
 in ``doc.user_data["ita"]`` (a :class:`DocumentMentions`), which is what the relation rules
-read. A statistical NER component trained later can be added after it and write to the
-same span group.
+read. With the switch on (``ITA_NER=1``), the trained NER of ``ner.py`` (the other module
+that imports spaCy) runs after it and adds what the rules missed to both.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ita_extract.extract.entities import (
     find_tiers,
 )
 from ita_extract.extract.lexicon import tokenizer
+from ita_extract.extract.ner import ner_setting
 from ita_extract.extract.people import Person, find_people
 from ita_extract.thai.tokenize import SpacyThaiTokenizer
 
@@ -84,8 +85,9 @@ def ita_entities(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp() -> Language:
-    """A blank Thai pipeline with ita-extract's tokenizer and entity rules."""
+def build_nlp(ner_model: str | None = None) -> Language:
+    """A blank Thai pipeline with ita-extract's tokenizer and entity rules; with
+    ``ner_model``, the trained NER of ``ner.py`` after them (see ``ner.py``)."""
     # spaCy takes a second to import: loaded only when a passage is first read, so the
     # CLI and the crawlers start without it
     import spacy
@@ -96,12 +98,21 @@ def build_nlp() -> Language:
     nlp = spacy.blank("th")
     nlp.tokenizer = SpacyThaiTokenizer(nlp.vocab, tokenizer())
     nlp.add_pipe(COMPONENT)
+    if ner_model is not None:
+        from ita_extract.extract.ner import add_to
+
+        add_to(nlp, ner_model)
     return nlp
 
 
-@functools.lru_cache(maxsize=1)
 def shared_nlp() -> Language:
-    return build_nlp()
+    """The pipeline of the current switch (``ITA_NER``, see ``ner.py``), built once per setting."""
+    return _shared_nlp(ner_setting())
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_nlp(ner_model: str | None) -> Language:
+    return build_nlp(ner_model)
 
 
 def annotate(nlp: Language, text: str, abbreviations: dict[str, str] | None = None) -> Doc:
