@@ -497,6 +497,8 @@ def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = 
     stats = CrawlStats()
     started = time.monotonic()
     definitions: dict[str, SourceDefinition] = {}
+    if source is not None:
+        definitions[source] = load_source(source)  # UnknownSource before touching the database
     with recorded_run(db_path, command="reparse", args={"source": source}, stats=stats, started=started) as (db, run_id):
         for row, page in st.stored_articles(db, source):
             if not 200 <= page.status < 300:
