@@ -786,3 +786,26 @@ def test_loopback_subprocess(tmp_path: Path) -> None:
             fetch(server.url("/x"))
     assert THAI.encode() in page.body
     assert [line.count('"/robots.txt"') for line in log.read_text().splitlines()] == [1, 0, 1]
+
+
+# --- the total deadline (issue 8) ----------------------------------------------------------
+
+
+def test_a_slow_drip_body_fails_at_the_deadline_with_an_honest_message(loopback: LoopbackSite) -> None:
+    """8 bytes every 0.5 s: every read is well within the timeout, the whole body never
+    comes. The request ends at its total deadline (not retried), and the message says so."""
+    url = loopback.add("/drip", Route(fault="drip", size=10_000, drip_bytes=8, drip_seconds=0.5))
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout) as info:
+        fetch(url, timeout=1.0, deadline=2.0, max_retries=3)
+    elapsed = time.monotonic() - started
+    assert 2.0 <= elapsed < 6.0  # the deadline, with slack for a loaded machine; not 4 × 2 s
+    assert loopback.count("/drip") == 1
+    message = str(info.value)
+    assert "2s deadline" in message and "body bytes received" in message, message
+
+
+def test_the_deadline_defaults_to_three_timeouts() -> None:
+    assert FetchPolicy(timeout=2.0).deadline == 6.0
+    with pytest.raises(ValueError):
+        FetchPolicy(deadline=0)
