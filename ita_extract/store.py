@@ -191,6 +191,7 @@ _MIGRATIONS = [_SCHEMA_V1, _SCHEMA_V2_IDENTITY]
 SCHEMA_VERSION = len(_MIGRATIONS)
 # The tables every ita database has: a reader refuses a file without them.
 _ITA_TABLES = {"runs", "documents", "documents_text", "results", "failures"}
+SQLITE_HEADER = b"SQLite format 3\x00"
 # A writer waits this long for another process's write transaction before giving up.
 BUSY_TIMEOUT_S = 120.0
 # The results agency index (sqlite-utils' enable_fts layout), created in the schema
@@ -268,6 +269,7 @@ def _connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         if not p.is_file():
             raise StoreError(f"{path}: no database there")
+        _check_header(p)
         uri = f"{p.resolve().as_uri()}?mode=ro"
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
@@ -279,7 +281,22 @@ def _connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
         return conn
     if not p.parent.exists():
         p.parent.mkdir(parents=True, exist_ok=True)
+    _check_header(p)
     return sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
+
+
+def _check_header(p: Path) -> None:
+    """A non-empty file that does not start like SQLite is not one (SQLite itself would
+    take a file shorter than its header for an empty database and overwrite it)."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise StoreError(f"{p}: cannot open ({e.strerror or e})") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{p}: not a usable SQLite database (file is not a database)")
 
 
 def _tables(db: sqlite_utils.Database) -> set[str]:
