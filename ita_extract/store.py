@@ -627,9 +627,10 @@ def save_document(
 
     One article is one document whatever path brought it in: when a stored document has
     the same identity (:func:`document_identity`: canonical URL, else text hash), the new
-    one replaces its content under the stored id and its own id becomes an alias
-    (``document_aliases``). A different article under a stored id is refused
-    (``DocumentCollision``), never overwritten."""
+    one's id becomes an alias of it (``document_aliases``, with its source) and the stored
+    content stays: the source stored first keeps the document, and only that source saved
+    again (a re-extraction, a reparse) replaces it. A different article under a stored id
+    is refused (``DocumentCollision``), never overwritten."""
     if article.doc != record.doc:
         raise ValueError(f"article {article.doc!r} and record {record.doc!r} differ")
     identity = document_identity(record.url or article.url, article.text)
@@ -641,8 +642,8 @@ def save_document(
                 " ON CONFLICT (alias) DO UPDATE SET doc = excluded.doc, source_path = excluded.source_path",
                 [article.doc, doc, article.source_path, _now()],
             )
-            stored_url = db.execute("SELECT url FROM documents WHERE doc = ?", [doc]).fetchone()[0]
-            record = record.model_copy(update={"doc": doc, "url": record.url or stored_url})
+            db.execute("UPDATE documents SET url = coalesce(url, ?) WHERE doc = ?", [record.url or article.url, doc])
+            return doc
         _replace_document(db, article, record, doc, identity, run_id)
     return doc
 
