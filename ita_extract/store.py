@@ -27,10 +27,10 @@ import re
 import socket
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-import time
 from pathlib import Path
 from typing import Any
 
@@ -417,7 +417,7 @@ def tool_version() -> str:
     package = Path(__file__).resolve().parent
     try:
         described = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
+            ["git", "--no-optional-locks", "describe", "--always", "--dirty", "--tags"],
             cwd=package, capture_output=True, text=True, timeout=10, check=True,
         ).stdout.strip()
         if described:

@@ -3,10 +3,8 @@ say what happened. Real SQLite files throughout."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 from pathlib import Path

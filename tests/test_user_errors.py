@@ -152,3 +152,15 @@ def test_random_files_and_names_give_one_line_errors_never_a_traceback(capsys, t
     if db_bytes and not db_bytes.startswith(b"SQLite"):
         # a file that is not SQLite is never turned into one
         assert db.read_bytes() == db_bytes
+
+
+@pytest.mark.slow  # a subprocess
+def test_make_bench_without_the_shared_corpus_is_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "benchmarks/bench_extract.py"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHAINLP_OFFLINE": "1",
+                                         "ITA_CORPUS_ITA_DIR": str(tmp_path / "no-shared")})
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
+    assert "no .txt files in" in p.stderr and "--corpus DIR" in p.stderr

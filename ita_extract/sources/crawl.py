@@ -35,8 +35,8 @@ from typing import Any
 
 from ita_extract import store
 from ita_extract.definition import SourceDefinition, load_source, source_for_url
-from ita_extract.extract.lexicon import topic_words
 from ita_extract.errors import EmptyInput, FetchError, SoftNotFound, SourceDefinitionError
+from ita_extract.extract.lexicon import topic_words
 from ita_extract.fetch import Fetcher, FetchPolicy, fetch_page
 from ita_extract.html import PageParts, parse_page
 from ita_extract.models import Article, Failure, Page, Stage

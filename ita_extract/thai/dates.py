@@ -82,7 +82,7 @@ def _year(year: object) -> int:
     if isinstance(year, bool):
         raise ThaiDateError(f"year must be an integer, not bool {year!r}")
     try:
-        return operator.index(year)  # type: ignore[call-overload]
+        return operator.index(year)  # type: ignore[arg-type]
     except TypeError:
         raise ThaiDateError(f"year must be an integer, not {type(year).__name__} {year!r}") from None
 
