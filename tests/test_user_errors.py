@@ -3,6 +3,7 @@ traceback. The CLI is driven in-process (``cli.run``), on real files and SQLite 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import string
 from pathlib import Path
@@ -164,3 +165,36 @@ def test_make_bench_without_the_shared_corpus_is_one_clear_line(tmp_path):
                                          "ITA_CORPUS_ITA_DIR": str(tmp_path / "no-shared")})
     assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
     assert "no .txt files in" in p.stderr and "--corpus DIR" in p.stderr
+
+
+@pytest.mark.slow  # a server process and a crawl
+def test_the_readmes_crawl_commands_work_as_written(tmp_path):
+    """The README's three lines (serve the recorded pages, crawl them, stop the server),
+    run as written; only the port is swapped for a free one, so the test never collides."""
+    import re
+    import socket
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    serve = re.search(r"^\$ \.venv/bin/python -m tests\.crawl_sites --port (\d+) &", readme, re.M)
+    crawl = re.search(r"^\$ \.venv/bin/ita crawl thaigov --base-url http://127\.0\.0\.1:(\d+) --db ita\.db$", readme, re.M)
+    assert serve and crawl and serve.group(1) == crawl.group(1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "tests.crawl_sites", "--port", port], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == f"READY http://127.0.0.1:{port}"
+        db = tmp_path / "ita.db"
+        p = subprocess.run([sys.executable, "-m", "ita_extract", "crawl", "thaigov", "--base-url",
+                            f"http://127.0.0.1:{port}", "--db", str(db)], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert p.returncode == 1, p.stderr  # the two soft 404s the recording holds on purpose
+    assert "6 articles, 2 failed (soft_404 2)" in p.stderr
