@@ -16,6 +16,7 @@ import itertools
 import math
 import random
 import socket
+import statistics
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -118,6 +119,14 @@ def server_gaps(site: LoopbackSite) -> list[float]:
     connection setup between its slot and its arrival, which under CPU load can take tens of
     ms and make the next gap look short although the client kept it."""
     return spacing([r.time for r in site.requests()])[1:]
+
+
+def typical_server_gap(site: LoopbackSite) -> float:
+    """The median gap between arrivals at the server. Not the minimum: under CPU load the
+    server thread may log one arrival late, which makes that gap long and the next one
+    short although the client kept both (its own log, ``client_gaps``, is exact and is
+    checked gap by gap); one late arrival cannot move the median below the interval."""
+    return statistics.median(server_gaps(site))
 
 
 def client_gaps(log: list[tuple[float, str]], site: LoopbackSite) -> list[float]:
@@ -453,7 +462,7 @@ def test_crawl_delay_lowers_the_rate(loopback: LoopbackSite) -> None:
     sent = client_gaps(log, loopback)
     assert len(sent) == 4  # robots.txt itself counts
     assert min(sent) >= 0.2 - CLIENT_SLACK
-    assert min(server_gaps(loopback)) >= 0.2 - CLOCK_SLACK
+    assert typical_server_gap(loopback) >= 0.2 - CLOCK_SLACK
 
 
 def test_crawl_delay_parsing() -> None:
@@ -477,7 +486,7 @@ def test_per_host_rate_limit(loopback: LoopbackSite) -> None:
     elapsed = time.monotonic() - started
     assert all(isinstance(r, Page) for r in results)
     assert min(client_gaps(log, loopback)) >= 1 / 20 - CLIENT_SLACK
-    assert min(server_gaps(loopback)) >= 1 / 20 - CLOCK_SLACK
+    assert typical_server_gap(loopback) >= 1 / 20 - CLOCK_SLACK
     assert elapsed >= 7 / 20  # 8 requests, 7 intervals; the first one did not wait
 
 
@@ -516,7 +525,7 @@ def test_hosts_are_limited_separately(loopback_factory: Callable[..., LoopbackSi
     for site in sites:
         assert site.count("/p0") == 1
         assert min(client_gaps(log, site)) >= 0.1 - CLIENT_SLACK
-        assert min(server_gaps(site)) >= 0.1 - CLOCK_SLACK
+        assert typical_server_gap(site) >= 0.1 - CLOCK_SLACK
     # In parallel the 15 requests go out within 4 intervals (0.4 s); one clock for all hosts
     # would space them by 14 (1.4 s). Below that is proof of parallelism, with 1 s for load.
     sent = [t for t, _ in log]
