@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -32,7 +33,9 @@ def main() -> None:
     args = ap.parse_args()
     files = sorted(args.corpus.glob("*.txt"))
     if not files:
-        raise SystemExit(f"no .txt files in {args.corpus}")
+        print(f"bench: no .txt files in {args.corpus} (the benchmark reads ../shared/corpus/thaigov-ita;"
+              " give another with --corpus DIR or ITA_CORPUS_ITA_DIR)", file=sys.stderr)
+        raise SystemExit(2)
     texts = [(f.stem, f.read_text(encoding="utf-8")) for f in files]
     chars = sum(len(t) for _, t in texts)
     # warm up both: the nlpo3 dictionary and the lexicon regexes load once per process

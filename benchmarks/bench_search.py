@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ita_extract import registry, store  # noqa: E402
 from ita_extract import search as fts  # noqa: E402
+from ita_extract.errors import QueryError
 from tests.search_recall import expected, queries, recall  # noqa: E402
 
 
@@ -36,13 +37,19 @@ def main() -> None:
     texts = {d: f"{title or ''}\n{text}" for d, title, text in db.execute(
         "SELECT d.doc, d.title, t.text FROM documents d JOIN documents_text t ON t.doc = d.doc").fetchall()}
     truth = {q: expected(q, texts) for q, _ in queries()}
+    def hits(q: str, engine: str, **kw) -> list[dict]:
+        try:
+            return fts.search(db, q, engine=engine, **kw)
+        except QueryError:  # a trigram part under 3 characters: it finds nothing, and says so
+            return []
+
     for engine in ("thai", "trigram"):
-        found = {q: {r["doc"] for r in fts.search(db, q, limit=100_000, engine=engine, snippets=False)} for q in truth}
+        found = {q: {r["doc"] for r in hits(q, engine, limit=100_000, snippets=False)} for q in truth}
         times = []
         for _ in range(args.repeat):
             for q in truth:
                 t = time.perf_counter()
-                fts.search(db, q, limit=20, engine=engine)
+                hits(q, engine, limit=20)
                 times.append((time.perf_counter() - t) * 1000)
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]

@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -57,7 +57,7 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help=".txt or .html files, or directories of them.", exists=True)],
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file to write (created if absent).")] = None,
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write one JSON object per document ('-' for stdout).")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = 100 * 2**20,
+    max_bytes: Annotated[int | None, typer.Option(min=1, help="Largest input accepted, in bytes (default and ceiling: the pipeline's limit, parse.MAX_INPUT_BYTES).")] = None,
 ) -> None:
     """Extract ITA results, aggregates, officials and dates from article files.
 
@@ -69,12 +69,21 @@ def extract(
 
         ita extract gold/docs --db ita.db --jsonl ita.jsonl
     """
+    from ita_extract.errors import ItaError
+    from ita_extract.parse import MAX_INPUT_BYTES
     from ita_extract.pipeline import iter_input_files, run_extract
 
+    if max_bytes is None or max_bytes > MAX_INPUT_BYTES:
+        max_bytes = MAX_INPUT_BYTES
     files = list(iter_input_files(paths))
+    if not files:
+        _fail(f"no .txt or .html files in {', '.join(map(str, paths))}: nothing to extract")
     out = None
     if jsonl is not None:
-        out = sys.stdout if str(jsonl) == "-" else jsonl.open("w", encoding="utf-8")
+        try:
+            out = sys.stdout if str(jsonl) == "-" else jsonl.open("w", encoding="utf-8")
+        except OSError as e:
+            _fail(f"cannot write --jsonl {jsonl}: {e.strerror or e}")
     progress = _progress(len(files))
     task = None
     if progress is not None:
@@ -92,6 +101,8 @@ def extract(
     try:
         summary = run_extract(files, db_path=db, jsonl=out, max_bytes=max_bytes, on_progress=tick,
                               on_failure=failed, command_args={"paths": [str(p) for p in paths], "jsonl": str(jsonl) if jsonl else None})
+    except ItaError as e:  # the database cannot be used (not SQLite, a folder, a newer schema)
+        _fail(str(e))
     finally:
         if progress is not None:
             progress.stop()
@@ -132,6 +143,8 @@ def evaluate(
     from ita_extract.errors import GoldError
     from ita_extract.pipeline import extract_paths
 
+    if not gold.is_dir():
+        _fail(f"no gold folder at {gold.resolve()} (run from the repository, or name it: ita evaluate PATH/TO/gold)")
     try:
         sets = ev.run_evaluation(gold, pred, extract=extract_paths, only=annotations)
         floors = ev.load_floors(gold / "floors.toml") if (gold / "floors.toml").exists() and not annotations else {}
@@ -201,7 +214,7 @@ def crawl(
     source: Annotated[str, typer.Argument(help="A pipeline name in pipelines/ (thaigov, thaigov-corpus, prd, nacc-itas, provincial) or a TOML path.")],
     since: Annotated[str | None, typer.Option(help="Only articles on or after this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles on or before this date (YYYY-MM-DD).")] = None,
-    max_pages: Annotated[int | None, typer.Option(help="Stop after fetching this many pages.")] = None,
+    max_pages: Annotated[int | None, typer.Option(min=1, max=10**9, help="Stop after fetching this many pages.")] = None,
     db: Annotated[Path, typer.Option("--db", help="SQLite file: crawl state, raw pages and events.")] = Path("ita.db"),
     live: Annotated[bool, typer.Option("--live", help="Fetch thaigov.go.th itself instead of Wayback captures (its terms forbid scraping).")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Refetch pages already fetched, with conditional requests.")] = False,
@@ -222,8 +235,7 @@ def crawl(
         stats = run_crawl(source, db_path=db, since=_date(since), until=_date(until), max_pages=max_pages,
                           live=live, refresh=refresh, base_url=base_url, progress=sys.stderr.isatty())
     except ItaError as e:
-        err.print(f"crawl {source}: {e}")
-        raise typer.Exit(2) from None
+        _fail(f"crawl {source}: {e}")
     _print_stats(stats, db)
     if stats.failed:
         raise typer.Exit(1)
@@ -352,9 +364,15 @@ def reparse(
 
         ita reparse --db ita.db
     """
+    from ita_extract.errors import ItaError
     from ita_extract.sources.crawl import reparse as run_reparse
 
-    stats = run_reparse(_existing_db(db), source=source, progress=sys.stderr.isatty())
+    try:
+        stats = run_reparse(_existing_db(db), source=source, progress=sys.stderr.isatty())
+    except ItaError as e:
+        _fail(f"reparse: {e}")
+    if not stats.fetched and not stats.articles and not stats.failed:
+        err.print(f"reparse: no stored pages{f' of {source}' if source else ''} in {db}")
     _print_stats(stats, db)
     if stats.failed:
         raise typer.Exit(1)
@@ -391,15 +409,16 @@ def fetch(
 def search(
     query: Annotated[str, typer.Argument(help="Thai words or phrases; space-separated parts must all match.")],
     db: Annotated[Path, typer.Option("--db", help="SQLite file written by extract or crawl.")] = Path("ita.db"),
-    limit: Annotated[int, typer.Option(help="Most rows to show.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=10**6, help="Most rows to show.")] = 20,
     trigram: Annotated[bool, typer.Option("--trigram", help="Substring search (parts of 3 characters or more) instead of the Thai word index.")] = False,
 ) -> None:
     """Full-text search over titles, texts and evidence sentences, best first (bm25), one
     JSON object a line with a highlighted [snippet].
 
     The query is segmented into Thai syllables as the index is, so two-character words
-    (ผล, ปี) are found; each space-separated part is one phrase. Documents not indexed yet
-    are indexed first (see `ita index`).
+    (ผล, ปี) are found; each space-separated part is one phrase. The database is opened
+    read-only: documents stored since the last `ita index` are not searched (a line says
+    how many).
 
     Example:
 
@@ -407,11 +426,17 @@ def search(
     """
     from ita_extract import search as fts
     from ita_extract import store
-    from ita_extract.errors import QueryError
+    from ita_extract.errors import ItaError, QueryError
 
-    database = store.open_db(_existing_db(db))
     try:
-        fts.refresh(database)
+        database = store.open_db(_existing_db(db), readonly=True)  # a reader never writes
+    except ItaError as e:
+        _fail(str(e))
+    try:
+        behind = fts.stale(database)
+        if behind:
+            err.print(f"{behind} stored documents are not in the search index yet: `ita index --db {db}` adds them",
+                      markup=False)
         for row in fts.search(database, query, limit=limit, engine="trigram" if trigram else "thai"):
             print(json.dumps(row, ensure_ascii=False))
     except QueryError as e:
@@ -433,8 +458,12 @@ def index(
     """
     from ita_extract import search as fts
     from ita_extract import store
+    from ita_extract.errors import ItaError
 
-    database = store.open_db(_existing_db(db))
+    try:
+        database = store.open_db(_existing_db(db))
+    except ItaError as e:
+        _fail(str(e))
     try:
         n = fts.refresh(database)
     finally:
@@ -668,11 +697,18 @@ def schema() -> None:
     print(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
 
 
+def _fail(message: str) -> NoReturn:
+    """A user error: one line on stderr, exit 2."""
+    err.print(" ".join(message.split()), markup=False)
+    raise typer.Exit(2)
+
+
 def _existing_db(path: Path) -> Path:
     """A database that must exist already (reading commands must not create an empty one)."""
+    if path.is_dir():
+        _fail(f"{path}: is a directory, not a database file")
     if not path.is_file():
-        err.print(f"no database at {path} (run `ita extract ... --db {path}` or `ita crawl ... --db {path}` first)")
-        raise typer.Exit(2)
+        _fail(f"no database at {path} (run `ita extract ... --db {path}` or `ita crawl ... --db {path}` first)")
     return path
 
 
@@ -685,8 +721,34 @@ def _date(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
 
 
+def run(argv: list[str] | None = None) -> int:
+    """Run ``ita`` with ``argv`` and return the exit code. Usage errors (a bad option value,
+    a missing argument) are one line on stderr and exit 2, like every user error."""
+    # typer vendors click: its UsageError is the base of the public typer.BadParameter.
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    try:
+        result = app(args=argv, prog_name="ita", standalone_mode=False)
+    except usage_error as e:
+        ctx = getattr(e, "ctx", None)
+        if type(e).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            err.print(ctx.get_help(), markup=False)
+            return 2
+        command = ctx.command_path if ctx is not None else "ita"
+        err.print(f"{command}: " + " ".join(e.format_message().split()), markup=False)
+        return 2
+    except typer.Exit as e:
+        return e.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        return 130
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
-    app()
+    sys.exit(run())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import re
 
 from ita_extract.errors import BinaryInput, EmptyInput, NotThaiInput
 
-__all__ = ["decode_body", "decode_text", "decode_utf8_first"]
+__all__ = ["bom_encoding", "decode_body", "decode_text", "decode_utf8_first"]
 
 #: Python has cp874, tis-620 and iso8859-11 but no windows-874; cp874 is the superset of all
 #: (TIS-620 plus the Windows punctuation in 0x80–0x9F), so every Thai label decodes with it.
@@ -161,12 +161,17 @@ THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 
 def decode_text(data: bytes, source: str, warnings: list[str] | None = None, *,
                 not_thai_ok: re.Pattern[str] | None = None) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else cp874 (Thai Windows/TIS-620).
+    """Decode a text file: the encoding its BOM names (UTF-8, UTF-16, UTF-32), else UTF-8,
+    else cp874 (Thai Windows/TIS-620).
 
     A UTF-8 file cut inside its last character (a truncated download) keeps its text,
     with a warning, rather than being misread as cp874. Text with no Thai character is
     refused (NotThaiInput) unless ``not_thai_ok`` finds something in it (the caller's test
     for an English item about the assessment)."""
+    bom_codec = bom_encoding(data)
+    if bom_codec is not None and bom_codec != "utf-8":
+        text = data.decode(bom_codec, errors="replace").lstrip("\ufeff")
+        return _checked_text(text, source, not_thai_ok)
     if b"\x00" in data[:4096]:
         raise BinaryInput(f"{source}: binary data (NUL bytes), not text")
     try:
@@ -183,6 +188,15 @@ def decode_text(data: bytes, source: str, warnings: list[str] | None = None, *,
                     warnings.append("decoded as cp874 (TIS-620/windows-874), not UTF-8")
             except UnicodeDecodeError as e2:
                 raise BinaryInput(f"{source}: neither UTF-8 nor cp874 text ({e2.reason})") from None
+    return _checked_text(text, source, not_thai_ok)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The codec a byte-order mark at the start of ``data`` names, else None."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
+def _checked_text(text: str, source: str, not_thai_ok: re.Pattern[str] | None = None) -> str:
     sample = text[:20000]
     if len(CONTROL.findall(sample)) > max(3, len(sample) // 200):
         raise BinaryInput(f"{source}: binary data (control characters), not text")

@@ -16,7 +16,8 @@ short ``.reason`` code (the crawler stores it as the failure reason)::
     ├── BodyTooLarge       "too_large"      Content-Length or the streamed body past max_body_bytes
     ├── HttpStatusError    "http_<status>"  a 4xx/5xx answer (retryable ones after the retries);
     │                                       ``.status``, and ``.page``: the error response itself
-    ├── FetchTimeout       "timeout"        no answer in time, after the retries
+    ├── FetchTimeout       "timeout"        no answer in time, after the retries; or the whole
+    │                                       response not in by the deadline (not retried)
     ├── ConnectionFailed   "connection"     refused, reset, closed before a response, after the retries
     ├── TruncatedBody      "truncated"      fewer body bytes than Content-Length, after the retries
     └── InvalidUrl         "invalid_url"    not an http(s) URL
@@ -102,8 +103,10 @@ DEFAULT_MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 500 * 1024
 #: RFC 9309 §2.3.1.2: follow at least five redirects for robots.txt.
 ROBOTS_MAX_REDIRECTS = 5
-#: A whole attempt (headers + body) may last this many times ``timeout``: httpx's timeout is per
-#: read, so a server trickling one byte per period could otherwise hold a slot for ever.
+#: A whole attempt (connect + headers + body) may last this many times ``timeout`` (the policy's
+#: ``deadline``): httpx's timeout is per read, so a server trickling a few bytes per period
+#: could otherwise hold a slot for ever. An attempt cut by the deadline is not retried: a
+#: slow-drip server does not get faster, and retrying it multiplied the wait (308 s for 20 s).
 ATTEMPT_DEADLINE_FACTOR = 3.0
 #: Entries kept in Fetcher.request_log: plenty for tests and benchmarks, bounded for long crawls.
 REQUEST_LOG_SIZE = 10_000
@@ -119,6 +122,10 @@ DEFAULT_HEADERS = {
 }
 
 _RETRYABLE_ERRORS = (FetchTimeout, ConnectionFailed, TruncatedBody)
+
+
+class _DeadlinePassed(FetchTimeout):
+    """The whole response was not in by the policy's deadline (a FetchTimeout, not retried)."""
 
 
 # --- Policy ------------------------------------------------------------------------------
@@ -140,6 +147,8 @@ class FetchPolicy:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     obey_robots: bool = True
+    #: Total seconds for one request (connect + read + body); None: timeout × ATTEMPT_DEADLINE_FACTOR.
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if not self.per_host_rate > 0:
@@ -148,6 +157,10 @@ class FetchPolicy:
             raise ValueError("concurrency limits must be >= 1")
         if self.timeout <= 0 or self.max_retries < 0 or self.max_redirects < 0:
             raise ValueError("timeout must be > 0; max_retries and max_redirects >= 0")
+        if self.deadline is None:
+            self.deadline = self.timeout * ATTEMPT_DEADLINE_FACTOR
+        if self.deadline <= 0:
+            raise ValueError("deadline must be > 0")
 
 
 def backoff_delay(retry: int, base: float, cap: float, rng: random.Random | None = None) -> float:
@@ -457,6 +470,8 @@ class Fetcher:
                     try:
                         response = await self._attempt(requested, url, headers, max_bytes, cut)
                     except _RETRYABLE_ERRORS as exc:
+                        if isinstance(exc, _DeadlinePassed):
+                            raise
                         error = exc
             retry_after: float | None = None
             if response is not None:
@@ -502,7 +517,10 @@ class Fetcher:
         (``cut``: keep the first max_bytes instead of failing, for robots.txt)."""
         self.requests_sent += 1
         phase = "connect"
-        deadline = self.policy.timeout * ATTEMPT_DEADLINE_FACTOR
+        deadline = self.policy.deadline
+        assert deadline is not None  # set by FetchPolicy.__post_init__
+        started = time.monotonic()
+        body = bytearray()
         try:
             async with asyncio.timeout(deadline):
                 request = self._client.build_request("GET", url, headers=headers)
@@ -513,7 +531,6 @@ class Fetcher:
                     declared = _content_length(response)
                     if declared is not None and declared > max_bytes and not cut:
                         raise BodyTooLarge(requested, f"Content-Length {declared} > {max_bytes}")
-                    body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body += chunk
                         if len(body) > max_bytes:
@@ -529,8 +546,16 @@ class Fetcher:
                             raise TruncatedBody(requested, f"{received} of {declared} bytes from {url}")
                 finally:
                     await response.aclose()
-        except (httpx.TimeoutException, TimeoutError):
-            raise FetchTimeout(requested, f"{url}: no answer in {self.policy.timeout}s") from None
+        except TimeoutError:
+            # asyncio.timeout: the deadline, however quick each read was
+            where = f"{len(body):,} body bytes received" if phase == "body" else "no response headers"
+            raise _DeadlinePassed(
+                requested, f"{url}: response not complete within the {deadline:g}s deadline ({where} in "
+                f"{time.monotonic() - started:.1f}s)"
+            ) from None
+        except httpx.TimeoutException as exc:
+            what = "connect" if isinstance(exc, httpx.ConnectTimeout) else "data"
+            raise FetchTimeout(requested, f"{url}: no {what} in {self.policy.timeout:g}s") from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise InvalidUrl(requested, f"{url}: {exc}") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:

@@ -12,19 +12,36 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from ita_extract.decode import THAI_CHAR, decode_text
-from ita_extract.errors import EmptyInput, InputTooLarge, NotThaiInput
+from ita_extract.decode import THAI_CHAR, bom_encoding, decode_text
+from ita_extract.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, NotThaiInput
 from ita_extract.models import Article, Evidence
 from ita_extract.thai.dates import find_dates
 from ita_extract.thai.text import clean_text
 
-# 100 MB: the largest thaigov article is 0.55 MB; anything far larger is not an article.
-MAX_INPUT_BYTES = 100 * 2**20
+# The size limit, in characters of text: spaCy's ``nlp.max_length`` (1,000,000), which the
+# extractor's passages must fit and a passage may be the whole text (``extract/nlp.py``
+# sets the pipeline's max_length to this). The largest thaigov article is 0.55 M characters.
+MAX_TEXT_CHARS = 1_000_000
+# Files are read at most this far (a bounded read, before any decoding): no text of
+# MAX_TEXT_CHARS takes more than 4 bytes a character, and HTML markup around it is allowed.
+MAX_INPUT_BYTES = 16 * 2**20
+HTML_SUFFIXES = (".html", ".htm")
+# Sniffing reads this much of the head of an input.
+SNIFF_BYTES = 4096
+# What a page starts with; a .txt holding one of these is HTML whatever its name says.
+_HTML_SIGNS = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+# Any tag: enough for a file named .html.
+_ANY_TAG = re.compile(r"<[a-zA-Z!/][^>]{0,200}>")
+# The magic numbers of binary formats users hand over by mistake.
+_MAGIC = {b"\x7fELF": "an ELF executable", b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP (or docx/xlsx) archive",
+          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+          b"\x1f\x8b": "gzip data", b"SQLite format 3\x00": "an SQLite database"}
 # A header line (title, date, section name) is short; the body's first paragraph is not.
 HEADER_LINE_MAX = 200
 # Header lines looked at before the body starts.
@@ -68,20 +85,59 @@ def english_topic() -> re.Pattern[str]:
 
 
 def read_input(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, str]:
-    """The bytes of an input file and their sha256; a clear error for what is not an article."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputTooLarge(f"{path}: {size:,} bytes, more than the {max_bytes:,} allowed")
-    data = path.read_bytes()
+    """The bytes of an input file and their sha256; a clear error for what is not an article.
+
+    Only regular files are read (a device or a FIFO would never end, or never start), and
+    at most ``max_bytes`` + 1 of them, whatever ``stat()`` says."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: not a regular file")
+    try:
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"{path}: more than {max_bytes:,} bytes; an article's text may hold at most "
+                            f"{MAX_TEXT_CHARS:,} characters")
     if not data.strip():
         raise EmptyInput(f"{path}: empty")
     return data, hashlib.sha256(data).hexdigest()
+
+
+def sniff_kind(data: bytes, suffix: str = "") -> str:
+    """``"html"`` or ``"text"`` from the content, not the name; binary data (NUL bytes, the
+    magic number of an executable, archive or image) raises BinaryInput. A file named
+    .html is HTML when it holds any tag; any other file only when it starts like a page."""
+    head = data[:SNIFF_BYTES]
+    codec = bom_encoding(head)
+    if codec is None:
+        kind = next((name for magic, name in _MAGIC.items() if head.startswith(magic)), None)
+        if kind is not None:
+            raise BinaryInput(f"binary data ({kind}), not text or HTML")
+        if b"\x00" in head:
+            raise BinaryInput("binary data (NUL bytes), not text or HTML")
+    text = head.decode(codec or "utf-8", errors="replace")
+    if _HTML_SIGNS.search(text) or (suffix.lower() in HTML_SUFFIXES and _ANY_TAG.search(text)):
+        return "html"
+    return "text"
+
+
+def check_text_size(text: str, where: str) -> None:
+    """Refuse, before any heavy work, a text longer than the extractor can read."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLarge(f"{where}: {len(text):,} characters of text, more than the {MAX_TEXT_CHARS:,} "
+                            "an article may hold (the extractor's spaCy max_length)")
 
 
 def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha256: str | None = None,
                warnings: list[str] | None = None) -> Article:
     """An article from plain text (corpus format or scraped text with furniture)."""
     f = furniture()
+    check_text_size(raw, source_path or doc)
     cleaned = clean_text(raw).text
     capture_url, capture_title, cleaned = capture_header(cleaned)
     url = None
@@ -119,6 +175,7 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
     elif capture_url is not None:
         title = _capture_headline(title, body_lines)
     body = "\n".join(body_lines)
+    title, body = _headless_article(title, body, warnings)
     url = capture_url or url
     body = with_headline(title, body)
     title = capture_title or title
@@ -131,6 +188,17 @@ def parse_text(raw: str, *, doc: str, source_path: str | None = None, source_sha
             article.published_evidence = Evidence(start=at + dateline.start, end=at + dateline.end,
                                                   sentence=dateline.line[: dateline.end])
     return article
+
+
+def _headless_article(title: str | None, body: str, warnings: list[str]) -> tuple[str | None, str]:
+    """A short article has no separate headline: its one paragraph (behind at most a short
+    label line or a short HTML ``<title>``) was taken for the title, leaving no body. Then
+    the whole text is the body, analysed like any other, and a warning says the title was
+    guessed."""
+    if title is None or THAI_CHAR.search(body):
+        return title, body
+    warnings.append("no separate headline: the title was guessed from the text, which is analysed whole")
+    return title, "\n".join(x for x in (title, body.strip()) if x)
 
 
 def _split_header(lines: list[str], f: dict) -> tuple[str | None, str | None, int]:
@@ -304,8 +372,12 @@ def parse_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
 
 
 def parse_bytes(data: bytes, path: Path, digest: str) -> Article:
-    """Parse the bytes of input file ``path`` (HTML by its suffix, else text)."""
-    if path.suffix.lower() in (".html", ".htm"):
+    """Parse the bytes of input file ``path``: HTML or text as :func:`sniff_kind` finds."""
+    try:
+        kind = sniff_kind(data, path.suffix)
+    except BinaryInput as e:
+        raise BinaryInput(f"{path}: {e}") from None
+    if kind == "html":
         return parse_html(data, doc=path.stem, source_path=str(path), source_sha256=digest)
     warnings: list[str] = []
     text = decode_text(data, str(path), warnings, not_thai_ok=english_topic())

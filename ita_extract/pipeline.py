@@ -86,10 +86,11 @@ def run_extract(
             summary.run_id = run.id
             batch = store.Batch(db)
             digests = _run_files(files, summary, db, batch, jsonl, max_bytes, on_progress, on_failure)
+            batch.begin()
             db.execute("UPDATE runs SET inputs_sha256 = ? WHERE id = ?", [store.hash_inputs(digests), run.id])
             batch.close()
             run.documents, run.failures = summary.documents, len(summary.failures)
-            run.status = "failed" if summary.failures else "ok"
+            run.status = store.outcome_status(summary.documents, len(summary.failures))
     finally:
         db.close()
     return summary
@@ -103,12 +104,14 @@ def _run_files(files: list[Path], summary: RunSummary, db: Any, batch: store.Bat
     seen: dict[str, Path] = {}
     for path in files:
         try:
-            article, record = _run_stages(path, seen, db, summary.run_id, max_bytes)
+            article, record = _run_stages(path, seen, db, batch, summary.run_id, max_bytes)
         except StageFailed as failed:
             assert failed.__cause__ is not None
             failure = Failure.from_exception(failed.stage, failed.__cause__, doc=path.stem, source=str(path))
             summary.failures.append(failure)
             if db is not None:
+                assert batch is not None
+                batch.begin()
                 store.save_failure(db, failure, summary.run_id)
             if on_failure is not None:
                 on_failure(failure)
@@ -136,7 +139,7 @@ class StageFailed(Exception):
         self.stage: Stage = stage
 
 
-def _run_stages(path: Path, seen: dict[str, Path], db: Any, run_id: int | None,
+def _run_stages(path: Path, seen: dict[str, Path], db: Any, batch: store.Batch | None, run_id: int | None,
                 max_bytes: int) -> tuple[Article, DocumentRecord]:
     """read → parse → extract → store for one file; raises StageFailed naming the stage."""
     stage: Stage = "read"
@@ -152,7 +155,9 @@ def _run_stages(path: Path, seen: dict[str, Path], db: Any, run_id: int | None,
         stage = "extract"
         record = extract_article(article)
         if db is not None:
+            assert batch is not None
             stage = "store"
+            batch.begin()  # after the extraction: the write lock is held only to store
             store.save_document(db, article, record, run_id)
     except Exception as exc:  # noqa: BLE001 - one bad input is one failure row; the run goes on
         raise StageFailed(stage) from exc

@@ -109,11 +109,15 @@ def match_expression(query: str) -> str | None:
 
 
 def trigram_expression(query: str) -> str | None:
-    """The MATCH string for the trigram index (each part a phrase); None when a part is
-    shorter than three characters, which trigram cannot find."""
+    """The MATCH string for the trigram index (each part a phrase). Raises QueryError for
+    a part shorter than three characters, which trigram cannot find (never a silent nothing)."""
     _parts(query)  # the same checks (empty, too long)
     parts = query.split()
-    if not parts or any(len(p) < 3 for p in parts):
+    short = [p for p in parts if len(p) < 3]
+    if short:
+        raise QueryError(f"{short[0]!r}: the trigram index needs 3 characters or more a part; "
+                         "without --trigram the Thai index finds shorter words")
+    if not parts:
         return None
     return " ".join('"' + p.replace('"', '""') + '"' for p in parts)
 

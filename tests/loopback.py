@@ -21,6 +21,8 @@ before the route answers normally, None = all of them):
     "truncate"      Content-Length ``truncate_missing`` bytes larger than the body sent, then close
     "redirect_loop" 302 to itself (always)
     "oversized"     ``size`` bytes of body (always; ``chunked=True`` sends no Content-Length)
+    "drip"          headers at once, then ``drip_bytes`` of body every ``drip_seconds`` (always),
+                    ``size`` bytes in all: each read is quick, the whole body never is
 
 Wrong declared charsets and soft 404s are ordinary routes: see :func:`html_page` and
 :func:`soft_404_route`. A route may also be a callable ``(LoggedRequest) -> Route`` for
@@ -70,7 +72,7 @@ SLOW_SECONDS = 2.0
 OVERSIZED_BYTES = 2 * 2**20
 #: Chunk size for chunked transfer of big bodies.
 CHUNK_BYTES = 64 * 1024
-FAULTS = frozenset({"slow", "retry_after", "flaky", "reset", "truncate", "redirect_loop", "oversized"})
+FAULTS = frozenset({"slow", "retry_after", "flaky", "reset", "truncate", "redirect_loop", "oversized", "drip"})
 
 
 class LoggedRequest(NamedTuple):
@@ -100,6 +102,8 @@ class Route:
     truncate_missing: int = 1000
     size: int = OVERSIZED_BYTES
     chunked: bool = False
+    drip_bytes: int = 8
+    drip_seconds: float = 0.5
     #: Conditional requests: If-None-Match == etag or If-Modified-Since == last_modified → 304.
     etag: str | None = None
     last_modified: str | None = None
@@ -309,7 +313,7 @@ class LoopbackSite:
         if route.delay:
             time.sleep(route.delay)
         fault = route.fault
-        if fault not in ("redirect_loop", "oversized") and route.times is not None and nth > route.times:
+        if fault not in ("redirect_loop", "oversized", "drip") and route.times is not None and nth > route.times:
             fault = None
         if fault == "slow":
             time.sleep(route.slow_seconds)
@@ -332,6 +336,20 @@ class LoopbackSite:
             return
         elif fault == "redirect_loop":
             self._send(handler, 302, {"Location": handler.path}, b"")
+            return
+        elif fault == "drip":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(route.size))
+            handler.end_headers()
+            handler.wfile.flush()
+            sent = 0
+            while sent < route.size:
+                time.sleep(route.drip_seconds)
+                chunk = b"x" * min(route.drip_bytes, route.size - sent)
+                handler.wfile.write(chunk)
+                handler.wfile.flush()
+                sent += len(chunk)
             return
         elif fault == "oversized":
             filler = route.body or b"x"

@@ -574,7 +574,8 @@ def test_a_crawl_or_reparse_that_raises_finishes_its_run_and_closes_the_database
 def test_crawled_documents_never_replace_extracted_files(tmp_path, loopback_factory):
     """make demo: ``ita extract gold/docs``, then a thaigov crawl of the recorded pages, into
     one ita.db. Gold files are named by the article id (71972.txt is document 71972); the
-    crawl names the same articles thaigov-71972, so both stay."""
+    crawl names the same articles thaigov-71972: one article, one document (issue 8), the
+    crawled name an alias of the extracted file's document, whose content stays."""
     db = tmp_path / "ita.db"
     gold = [str(REPO / "gold" / "docs" / f"{i}.txt") for i in ("71972", "100137", "35549")]
     extract = subprocess.run([sys.executable, "-m", "ita_extract", "extract", *gold, "--db", str(db)], cwd=REPO,
@@ -587,11 +588,16 @@ def test_crawled_documents_never_replace_extracted_files(tmp_path, loopback_fact
     site = loopback_factory(wayback_routes())
     crawl("thaigov", db_path=db, base_url=site.base_url, policy=fast_policy(), progress=False)
     assert rows(db, query) == extracted
-    assert {r[0] for r in rows(db, "SELECT doc FROM documents WHERE doc LIKE 'thaigov-%'")} == {tg(i) for i in RELEVANT}
+    gold_ids = {"71972", "100137", "35549"}
+    crawled_only = {tg(i) for i in RELEVANT if i not in gold_ids}
+    assert {r[0] for r in rows(db, "SELECT doc FROM documents WHERE doc LIKE 'thaigov-%'")} == crawled_only
+    assert rows(db, "SELECT alias, doc FROM document_aliases ORDER BY doc") == [(tg(i), i) for i in sorted(gold_ids)]
+    assert rows(db, "SELECT count(*) FROM (SELECT url FROM documents GROUP BY url HAVING count(*) > 1)") == [(0,)]
     # Stable across runs: a refresh, a re-run and a reparse name them the same.
     crawl("thaigov", db_path=db, base_url=site.base_url, refresh=True, policy=fast_policy(), progress=False)
     reparse(db)
-    assert rows(db, "SELECT count(*) FROM documents") == [(len(extracted) + len(RELEVANT),)]
+    assert rows(db, query) == extracted
+    assert rows(db, "SELECT count(*) FROM documents") == [(len(extracted) + len(crawled_only),)]
 
 
 def test_demo_server_script_serves_every_family(tmp_path):

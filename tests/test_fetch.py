@@ -16,6 +16,7 @@ import itertools
 import math
 import random
 import socket
+import statistics
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -118,6 +119,14 @@ def server_gaps(site: LoopbackSite) -> list[float]:
     connection setup between its slot and its arrival, which under CPU load can take tens of
     ms and make the next gap look short although the client kept it."""
     return spacing([r.time for r in site.requests()])[1:]
+
+
+def typical_server_gap(site: LoopbackSite) -> float:
+    """The median gap between arrivals at the server. Not the minimum: under CPU load the
+    server thread may log one arrival late, which makes that gap long and the next one
+    short although the client kept both (its own log, ``client_gaps``, is exact and is
+    checked gap by gap); one late arrival cannot move the median below the interval."""
+    return statistics.median(server_gaps(site))
 
 
 def client_gaps(log: list[tuple[float, str]], site: LoopbackSite) -> list[float]:
@@ -453,7 +462,7 @@ def test_crawl_delay_lowers_the_rate(loopback: LoopbackSite) -> None:
     sent = client_gaps(log, loopback)
     assert len(sent) == 4  # robots.txt itself counts
     assert min(sent) >= 0.2 - CLIENT_SLACK
-    assert min(server_gaps(loopback)) >= 0.2 - CLOCK_SLACK
+    assert typical_server_gap(loopback) >= 0.2 - CLOCK_SLACK
 
 
 def test_crawl_delay_parsing() -> None:
@@ -477,7 +486,7 @@ def test_per_host_rate_limit(loopback: LoopbackSite) -> None:
     elapsed = time.monotonic() - started
     assert all(isinstance(r, Page) for r in results)
     assert min(client_gaps(log, loopback)) >= 1 / 20 - CLIENT_SLACK
-    assert min(server_gaps(loopback)) >= 1 / 20 - CLOCK_SLACK
+    assert typical_server_gap(loopback) >= 1 / 20 - CLOCK_SLACK
     assert elapsed >= 7 / 20  # 8 requests, 7 intervals; the first one did not wait
 
 
@@ -516,7 +525,7 @@ def test_hosts_are_limited_separately(loopback_factory: Callable[..., LoopbackSi
     for site in sites:
         assert site.count("/p0") == 1
         assert min(client_gaps(log, site)) >= 0.1 - CLIENT_SLACK
-        assert min(server_gaps(site)) >= 0.1 - CLOCK_SLACK
+        assert typical_server_gap(site) >= 0.1 - CLOCK_SLACK
     # In parallel the 15 requests go out within 4 intervals (0.4 s); one clock for all hosts
     # would space them by 14 (1.4 s). Below that is proof of parallelism, with 1 s for load.
     sent = [t for t, _ in log]
@@ -786,3 +795,26 @@ def test_loopback_subprocess(tmp_path: Path) -> None:
             fetch(server.url("/x"))
     assert THAI.encode() in page.body
     assert [line.count('"/robots.txt"') for line in log.read_text().splitlines()] == [1, 0, 1]
+
+
+# --- the total deadline (issue 8) ----------------------------------------------------------
+
+
+def test_a_slow_drip_body_fails_at_the_deadline_with_an_honest_message(loopback: LoopbackSite) -> None:
+    """8 bytes every 0.5 s: every read is well within the timeout, the whole body never
+    comes. The request ends at its total deadline (not retried), and the message says so."""
+    url = loopback.add("/drip", Route(fault="drip", size=10_000, drip_bytes=8, drip_seconds=0.5))
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout) as info:
+        fetch(url, timeout=1.0, deadline=2.0, max_retries=3)
+    elapsed = time.monotonic() - started
+    assert 2.0 <= elapsed < 6.0  # the deadline, with slack for a loaded machine; not 4 × 2 s
+    assert loopback.count("/drip") == 1
+    message = str(info.value)
+    assert "2s deadline" in message and "body bytes received" in message, message
+
+
+def test_the_deadline_defaults_to_three_timeouts() -> None:
+    assert FetchPolicy(timeout=2.0).deadline == 6.0
+    with pytest.raises(ValueError):
+        FetchPolicy(deadline=0)

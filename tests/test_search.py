@@ -49,12 +49,20 @@ def test_the_lamphun_seed_comes_first(gold_db):
     assert "\u200b" not in hits[0]["snippet"]
 
 
+def _trigram_hits(db, query: str) -> set[str]:
+    """What the trigram index finds: nothing for a part under 3 characters (it says so)."""
+    try:
+        return {r["doc"] for r in search.search(db, query, limit=10_000, engine="trigram", snippets=False)}
+    except QueryError:
+        return set()
+
+
 def test_recall_of_the_thai_index_and_where_trigram_fails(gold_db):
     db, texts = gold_db
     truth = {q: expected(q, texts) for q, _ in queries()}
     assert len(truth) >= 25 and all(truth.values())
     found = {q: {r["doc"] for r in search.search(db, q, limit=10_000, snippets=False)} for q in truth}
-    trigram = {q: {r["doc"] for r in search.search(db, q, limit=10_000, engine="trigram", snippets=False)} for q in truth}
+    trigram = {q: _trigram_hits(db, q) for q in truth}
     assert recall(found, truth) >= 0.95
     assert recall(trigram, truth) < recall(found, truth)
     # two-character words: the trigram index cannot find them at all, the Thai index does
@@ -107,14 +115,14 @@ def test_any_text_is_a_query_or_a_clear_error(gold_db, query):
 
 def test_refresh_indexes_new_and_changed_documents_once(tmp_path):
     db = store.open_db(tmp_path / "x.db")
-    article = Article(doc="a", title="ผลการประเมิน", text="จังหวัดลำพูนได้คะแนน")
+    article = Article(doc="a", title="ผลการประเมิน", text="จังหวัดลำพูนได้คะแนน", source_path="a.txt")
     record = DocumentRecord(doc="a", title=article.title, results=[],
                             event_date_evidence=Evidence(start=0, end=12, sentence="จังหวัดลำพูนได้คะแนน"))
     store.save_document(db, article, record)
     assert search.stale(db) == 1 and search.refresh(db) == 1 and search.refresh(db) == 0
     assert [r["doc"] for r in search.search(db, "ลำพูน")] == ["a"]
     # a re-extracted document drops its index rows (trigger) and is indexed anew
-    changed = Article(doc="a", title="ข่าวใหม่", text="จังหวัดแพร่")
+    changed = Article(doc="a", title="ข่าวใหม่", text="จังหวัดแพร่", source_path="a.txt")  # the same file, edited
     store.save_document(db, changed, DocumentRecord(doc="a", title=changed.title))
     assert search.stale(db) == 1 and search.search(db, "ลำพูน") == []
     assert search.refresh(db) == 1

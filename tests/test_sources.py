@@ -565,7 +565,8 @@ def test_a_document_that_breaks_parsing_or_extraction_is_a_failure_row_and_the_r
     failures = db.execute("SELECT doc, stage, error, message FROM failures ORDER BY doc").fetchall()
     assert failures == [("thaigov-82875", "extract", "extract_error", "ZeroDivisionError: an extractor bug"),
                         ("thaigov-88046", "parse", "parse_error", "KeyError: 'a parser bug'")]
-    assert db.execute("SELECT status, documents, failures FROM runs").fetchall() == [("ok", 3, 2)]
+    # some inputs failed, the others made it: the one vocabulary of every runner (issue 8)
+    assert db.execute("SELECT status, documents, failures FROM runs").fetchall() == [("ok_with_failures", 3, 2)]
 
 
 @pytest.mark.slow  # crawls the corpus sample: extraction and SQLite

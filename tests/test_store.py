@@ -341,7 +341,7 @@ def test_failures_are_kept_per_run(db):
     first = store.start_run(db, command="extract", args={"inputs": ["gold/docs"]})
     store.save_failure(db, failure, first)
     store.save_failure(db, failure.model_copy(update={"doc": "worse"}), first)
-    store.finish_run(db, first, status="partial", documents=0, failures=2)
+    store.finish_run(db, first, status="failed", documents=0, failures=2)
     assert store.summary(db)["failures"] == 2
     second = store.start_run(db, command="extract", args={})
     store.save_failure(db, failure, second)

@@ -406,3 +406,21 @@ def test_not_english_dates(text: str) -> None:
 def test_english_and_thai_dates_in_order() -> None:
     text = "วันที่ 1 สิงหาคม 2565 ... On August 6, 2022 ... 2022-08-01"
     assert [d.date for d in find_dates(text)] == [dt.date(2022, 8, 1), dt.date(2022, 8, 6), dt.date(2022, 8, 1)]
+
+
+@given(st.one_of(st.floats(), st.text(max_size=6), st.booleans(), st.none(), st.lists(st.integers(), max_size=2),
+                 st.decimals(allow_nan=True)))
+def test_year_conversions_raise_the_typed_error_on_non_integers(year):
+    """Issue 8: never a raw ValueError/TypeError/OverflowError (2567.9 used to become 2024)."""
+    from ita_extract.thai.dates import ThaiDateError, be_to_ce, ce_to_be
+
+    for convert in (be_to_ce, ce_to_be):
+        with pytest.raises(ThaiDateError, match="year must be an integer"):
+            convert(year)
+
+
+@given(st.integers())
+def test_year_conversions_round_trip_on_integers(year):
+    from ita_extract.thai.dates import be_to_ce, ce_to_be
+
+    assert be_to_ce(ce_to_be(year)) == year

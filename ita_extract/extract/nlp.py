@@ -30,6 +30,7 @@ from ita_extract.extract.entities import (
 from ita_extract.extract.lexicon import tokenizer
 from ita_extract.extract.ner import ner_setting
 from ita_extract.extract.people import Person, find_people
+from ita_extract.parse import MAX_TEXT_CHARS
 from ita_extract.thai.tokenize import SpacyThaiTokenizer
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ def build_nlp(ner_model: str | None = None) -> Language:
     if not Language.has_factory(COMPONENT):
         Language.component(COMPONENT, func=ita_entities)
     nlp = spacy.blank("th")
+    # the input size limit is stated once, in parse: texts over it are refused before here
+    nlp.max_length = MAX_TEXT_CHARS
     nlp.tokenizer = SpacyThaiTokenizer(nlp.vocab, tokenizer())
     nlp.add_pipe(COMPONENT)
     if ner_model is not None:

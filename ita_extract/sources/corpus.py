@@ -239,8 +239,10 @@ def default_corpus_dir(definition: SourceDefinition) -> Path | None:
 def corpus_root(definition: SourceDefinition, base_url: str | None) -> Path:
     """The directory to read: ``base_url``, else the default. ``CorpusNotFound`` (one line,
     saying how to set it) when there is none or it is not a directory."""
-    root = Path(base_url) if base_url else default_corpus_dir(definition)
     how = "give it with --base-url DIR or the ITA_CORPUS_DIR environment variable"
+    if base_url and "://" in base_url:
+        raise CorpusNotFound(f"{definition.name}: --base-url {base_url} is a URL; a corpus source reads a directory ({how})")
+    root = Path(base_url) if base_url else default_corpus_dir(definition)
     if root is None:
         raise CorpusNotFound(f"{definition.name}: no corpus directory configured; {how}")
     if not (root.is_dir() or is_archive(root)):
@@ -377,6 +379,7 @@ def crawl_corpus(
     ):
         batch = store.Batch(db)
         for _job, outcome in results:
+            batch.begin()
             if isinstance(outcome, Failure):
                 store.save_failure(db, outcome, run_id)
                 stats.count_failure(outcome.error)

@@ -35,8 +35,8 @@ from typing import Any
 
 from ita_extract import store
 from ita_extract.definition import SourceDefinition, load_source, source_for_url
-from ita_extract.extract.lexicon import topic_words
 from ita_extract.errors import EmptyInput, FetchError, SoftNotFound, SourceDefinitionError
+from ita_extract.extract.lexicon import topic_words
 from ita_extract.fetch import Fetcher, FetchPolicy, fetch_page
 from ita_extract.html import PageParts, parse_page
 from ita_extract.models import Article, Failure, Page, Stage
@@ -497,6 +497,8 @@ def reparse(db_path: Path | str, *, source: str | None = None, progress: bool = 
     stats = CrawlStats()
     started = time.monotonic()
     definitions: dict[str, SourceDefinition] = {}
+    if source is not None:
+        definitions[source] = load_source(source)  # UnknownSource before touching the database
     with recorded_run(db_path, command="reparse", args={"source": source}, stats=stats, started=started) as (db, run_id):
         for row, page in st.stored_articles(db, source):
             if not 200 <= page.status < 300:

@@ -55,9 +55,10 @@ def recorded_run(
         db = store.open_db(db_path)
         try:
             st.ensure_schema(db)
-            db.execute(
-                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND command IN ('crawl', 'reparse')"
-            )
+            with db.atomic():
+                db.execute(
+                    "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND command IN ('crawl', 'reparse')"
+                )
             with store.recorded_run(
                 db, command=command, args={k: v for k, v in args.items() if v not in (None, False)}
             ) as run:
@@ -66,5 +67,6 @@ def recorded_run(
                 finally:
                     stats.seconds = time.monotonic() - started
                     run.documents, run.failures = stats.articles, stats.failed
+                    run.status = store.outcome_status(stats.articles, stats.failed)
         finally:
             db.close()

@@ -26,6 +26,7 @@ Year rules:
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -61,13 +62,29 @@ class ThaiDateError(ValueError):
 
 
 def be_to_ce(year: int) -> int:
-    """Buddhist Era year → Common Era year (2567 → 2024)."""
-    return int(year) - BE_OFFSET
+    """Buddhist Era year → Common Era year (2567 → 2024); ThaiDateError on a non-integer.
+
+    >>> be_to_ce("2567")
+    Traceback (most recent call last):
+    ...
+    ita_extract.thai.dates.ThaiDateError: year must be an integer, not str '2567'
+    """
+    return _year(year) - BE_OFFSET
 
 
 def ce_to_be(year: int) -> int:
-    """Common Era year → Buddhist Era year (2024 → 2567)."""
-    return int(year) + BE_OFFSET
+    """Common Era year → Buddhist Era year (2024 → 2567); ThaiDateError on a non-integer."""
+    return _year(year) + BE_OFFSET
+
+
+def _year(year: object) -> int:
+    """An integer year (int or anything with ``__index__``; never a bool, float or string)."""
+    if isinstance(year, bool):
+        raise ThaiDateError(f"year must be an integer, not bool {year!r}")
+    try:
+        return operator.index(year)  # type: ignore[arg-type]
+    except TypeError:
+        raise ThaiDateError(f"year must be an integer, not {type(year).__name__} {year!r}") from None
 
 
 def fiscal_year_bounds(fy_be: int) -> tuple[_dt.date, _dt.date]:
