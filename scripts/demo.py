@@ -39,12 +39,14 @@ def main() -> None:
         code = ita("crawl", "thaigov", "--base-url", site.base_url, "--db", args.db)
     if code not in (0, 1):
         raise SystemExit(code)
+    ita("index", "--db", args.db)  # the search index, in bulk: readers (ita search) never write
     s = store.summary(store.open_db(ROOT / args.db))
     print(
         f"\n{args.db}: {s['documents']} documents, {s['results']} results, {s['aggregates']} aggregates, "
         f"{s['officials']} officials, {s['failures']} failures in the last run, {s['runs']} runs"
     )
     print(f"try: sqlite3 {args.db} \"select agency, score, tier, fiscal_year_be from results_view limit 10\"")
+    print(f"     .venv/bin/ita search \"ผล ITA ลำพูน\" --db {args.db}")
 
 
 if __name__ == "__main__":
