@@ -106,7 +106,8 @@ _CUE_RES: dict[tuple[str, str], re.Pattern[str]] = {}
 def _tiers() -> tuple[dict[str, Tier], dict[str, tuple[str, ...]]]:
     """The NACC tiers (rows with a band), and the words of each use of the fourth column
     (a moral-organisation level has no band: it is only a use)."""
-    tiers, uses = {}, {}
+    tiers: dict[str, Tier] = {}
+    uses: dict[str, list[str]] = {}
     for line in _lines("tiers.tsv"):
         written, band, minimum, *flags = line.split("\t")
         if band.strip() != "-":

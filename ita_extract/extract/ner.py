@@ -286,7 +286,7 @@ def save(nlp: Language, path: Path, meta: dict[str, Any] | None = None) -> None:
     """The NER component (weights, labels) and a small meta.json into ``path``."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    nlp.get_pipe("ner").to_disk(path / "ner")
+    nlp.get_pipe("ner").to_disk(path / "ner")  # type: ignore[attr-defined]  # a spaCy pipe, not a bare callable
     info = {"labels": list(LABELS), "model": MODEL_CONFIG, **(meta or {})}
     (path / "meta.json").write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                     encoding="utf-8")
@@ -299,7 +299,7 @@ def load(path: Path) -> Language:
         raise FileNotFoundError(f"no trained NER in {path} (run `make train`)")
     nlp = blank_nlp()
     ner = nlp.add_pipe("ner", config={"model": MODEL_CONFIG})
-    ner.from_disk(path / "ner")
+    ner.from_disk(path / "ner")  # type: ignore[attr-defined]
     return nlp
 
 
@@ -362,7 +362,8 @@ class NerComponent:
         combined = combine(found, predict(self.ner_nlp, doc.text), doc.text)
         doc.user_data["ita"] = combined
         spans = list(doc.spans.get("ita", []))
-        marks = [("AGENCY", m.start, m.end) for m in combined.agencies if m not in found.agencies]
+        marks: list[tuple[str, int | None, int | None]] = [
+            ("AGENCY", m.start, m.end) for m in combined.agencies if m not in found.agencies]
         for p in combined.people:
             if p not in found.people:
                 marks += [("PERSON", p.start, p.end), ("POSITION", p.position_start, p.position_end)]
