@@ -170,6 +170,22 @@ def _count_assessed_after(x: Number) -> bool:
     return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1])) and not _award_count(x)
 
 
+# "หน่วยงานภาครัฐทั่วประเทศ จำนวน 8,303 ได้เข้าร่วมการประเมิน": a size written with no unit,
+# its verb right after it.
+UNITLESS_COUNT_BEFORE = re.compile(r"จำนวน\s?$")
+UNITLESS_COUNT_ASSESSED_AFTER = re.compile(
+    rf"\s?(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+    rf"(?:{_LEX.cue_alt('aggregate', 'count_assessed')})"
+)
+
+
+def _unitless_count_assessed(x: Number) -> bool:
+    """"จำนวน 8,303 ได้เข้าร่วมการประเมิน": จำนวน before, the assessed verb right after."""
+    return (x.is_integer and x.value >= 2 and bool(UNITLESS_COUNT_BEFORE.search(x.before(8)))
+            and bool(UNITLESS_COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+            and not _award_count(x))
+
+
 def _count_of_all(x: Number) -> bool:
     """"ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": the whole group (not of an award)."""
     return (bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
@@ -336,6 +352,7 @@ RULES: tuple[Rule, ...] = (
         Rule("count_pass_after", _count_pass_after, "count_pass"),
         Rule("count_tier_after", _count_tier_after, "count_tier"),
     )),
+    Rule("unitless_count_assessed", _unitless_count_assessed, "count_assessed"),
     Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
