@@ -293,6 +293,18 @@ def _rating_band(x: Number) -> bool:
     return bool(RANGE_BEFORE.search(x.before(14)) or RANGE_AFTER.match(x.after))
 
 
+TYPE_SCORE_BEFORE = re.compile(_LEX.cue_alt("figure", "type_score_before"))
+# How far back in the line the agency-type cue may be written (a list of three or four types).
+TYPE_SCORE_WINDOW = 250
+
+
+def _type_score(x: Number) -> bool:
+    """"ประเภทหน่วยงานที่ได้คะแนนสูงสุดคือ องค์กรศาล 91.93 คะแนน รองลงมาคือ ...": the score
+    of an agency type is its average, an aggregate of that type."""
+    line_start = x.ctx.line_bounds(x.n.start)[0]
+    return bool(TYPE_SCORE_BEFORE.search(x.text, max(line_start, x.n.start - TYPE_SCORE_WINDOW), x.n.start))
+
+
 def _target_not_list_head(x: Number) -> bool:
     return x.is_target() and not HEADER_AFTER.match(x.text, x.n.end)
 
@@ -378,6 +390,7 @@ RULES: tuple[Rule, ...] = (
     Rule("score_written", _score_written, then=(
         Rule("rating_band", _rating_band, None),
         Rule("score_average", lambda x: bool(cue("aggregate", "average")(x.wide)), "average"),
+        Rule("type_score", _type_score, "average"),
         Rule("score_target", _target_not_list_head, None),
         Rule("below_scale", lambda x: x.value < MIN_SCORE, None),  # a difference or an indicator
         # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69", "จากปีก่อนที่ 89.68": a level, not a
