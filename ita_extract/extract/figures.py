@@ -170,6 +170,22 @@ def _count_assessed_after(x: Number) -> bool:
     return bool(COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1])) and not _award_count(x)
 
 
+# "หน่วยงานภาครัฐทั่วประเทศ จำนวน 8,303 ได้เข้าร่วมการประเมิน": a size written with no unit,
+# its verb right after it.
+UNITLESS_COUNT_BEFORE = re.compile(r"จำนวน\s?$")
+UNITLESS_COUNT_ASSESSED_AFTER = re.compile(
+    rf"\s?(?:(?:{_LEX.cue_alt('figure', 'count_assessed_after_glue')})\s?)*"
+    rf"(?:{_LEX.cue_alt('aggregate', 'count_assessed')})"
+)
+
+
+def _unitless_count_assessed(x: Number) -> bool:
+    """"จำนวน 8,303 ได้เข้าร่วมการประเมิน": จำนวน before, the assessed verb right after."""
+    return (x.is_integer and x.value >= 2 and bool(UNITLESS_COUNT_BEFORE.search(x.before(8)))
+            and bool(UNITLESS_COUNT_ASSESSED_AFTER.match(x.text, x.n.end, x.ctx.line_bounds(x.n.end)[1]))
+            and not _award_count(x))
+
+
 def _count_of_all(x: Number) -> bool:
     """"ทั้งหมด 7,928 แห่ง", "รวมจำนวน 162 องค์กร": the whole group (not of an award)."""
     return (bool(COUNT_ALL_BEFORE.search(x.window(25)) and AGENCY_NOT_PLACE_UNIT.match(x.after))
@@ -277,6 +293,18 @@ def _rating_band(x: Number) -> bool:
     return bool(RANGE_BEFORE.search(x.before(14)) or RANGE_AFTER.match(x.after))
 
 
+TYPE_SCORE_BEFORE = re.compile(_LEX.cue_alt("figure", "type_score_before"))
+# How far back in the line the agency-type cue may be written (a list of three or four types).
+TYPE_SCORE_WINDOW = 250
+
+
+def _type_score(x: Number) -> bool:
+    """"ประเภทหน่วยงานที่ได้คะแนนสูงสุดคือ องค์กรศาล 91.93 คะแนน รองลงมาคือ ...": the score
+    of an agency type is its average, an aggregate of that type."""
+    line_start = x.ctx.line_bounds(x.n.start)[0]
+    return bool(TYPE_SCORE_BEFORE.search(x.text, max(line_start, x.n.start - TYPE_SCORE_WINDOW), x.n.start))
+
+
 def _target_not_list_head(x: Number) -> bool:
     return x.is_target() and not HEADER_AFTER.match(x.text, x.n.end)
 
@@ -336,6 +364,7 @@ RULES: tuple[Rule, ...] = (
         Rule("count_pass_after", _count_pass_after, "count_pass"),
         Rule("count_tier_after", _count_tier_after, "count_tier"),
     )),
+    Rule("unitless_count_assessed", _unitless_count_assessed, "count_assessed"),
     Rule("national_overall", _national_overall, "average"),
     Rule("percent_sign_score", _percent_sign_score, "score"),
     Rule("percent_score", _percent_score, "score"),
@@ -361,6 +390,7 @@ RULES: tuple[Rule, ...] = (
     Rule("score_written", _score_written, then=(
         Rule("rating_band", _rating_band, None),
         Rule("score_average", lambda x: bool(cue("aggregate", "average")(x.wide)), "average"),
+        Rule("type_score", _type_score, "average"),
         Rule("score_target", _target_not_list_head, None),
         Rule("below_scale", lambda x: x.value < MIN_SCORE, None),  # a difference or an indicator
         # "เพิ่มขึ้นจาก 91.31", "จาก 91.31 เป็น 94.69", "จากปีก่อนที่ 89.68": a level, not a
