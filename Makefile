@@ -56,6 +56,7 @@ ner-kfold: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_process.py
 
 lint: install
 	$(BIN)/ruff check ita_extract tests benchmarks

@@ -1,16 +1,23 @@
-"""The spaCy pipeline: a Thai ``Language`` on the nlpo3 tokenizer, with the entity rules as
-a component. This is the only module that imports spaCy.
+"""The mentions of a text, and the spaCy pipeline that shows them on tokens: a Thai
+``Language`` on the nlpo3 tokenizer, with the entity rules as a component. This is the only
+module that imports spaCy.
 
+    found = read_document("นายสันติธร ยิ้มละมัย ผู้ว่าราชการจังหวัดลำพูน ...", {})
     nlp = build_nlp()
     doc = annotate(nlp, "นายสันติธร ยิ้มละมัย ผู้ว่าราชการจังหวัดลำพูน ...")
     [(s.label_, s.text) for s in doc.spans["ita"]]
 
-The ``ita_entities`` component runs the char-level rules of ``agencies.py``, ``people.py``
-and ``entities.py`` and projects their spans onto tokens (``alignment_mode="expand"``,
-because Thai names need not fall on token boundaries); the exact char-level mentions stay
-in ``doc.user_data["ita"]`` (a :class:`DocumentMentions`), which is what the relation rules
-read. With the switch on (``ITA_NER=1``), the trained NER of ``ner.py`` (the other module
-that imports spaCy) runs after it and adds what the rules missed to both.
+The rules of ``agencies.py``, ``people.py`` and ``entities.py`` are char-level
+(:func:`find_mentions`), and the relation rules read only their char-level mentions, so
+extraction (:func:`read_document`) runs them without building a ``Doc`` when the NER is off:
+tokenising a passage and building its ``Doc`` cost as much as the rules themselves, and
+importing spaCy as much again, for tokens nothing read (measured in
+``benchmarks/bench_process.py``). The ``ita_entities`` component runs the same
+:func:`find_mentions` and projects its spans onto tokens (``alignment_mode="expand"``,
+because Thai names need not fall on token boundaries), keeping the char-level mentions in
+``doc.user_data["ita"]`` (a :class:`DocumentMentions`). With the switch on (``ITA_NER=1``),
+extraction builds the ``Doc`` and the trained NER of ``ner.py`` (the other module that
+imports spaCy) runs after the rules and adds what they missed to both.
 """
 
 from __future__ import annotations
@@ -53,14 +60,9 @@ class DocumentMentions:
     numbers: list[Mention]
 
 
-def ita_entities(doc: Doc) -> Doc:
-    """Rule-based AGENCY, PERSON, POSITION, TIER, DATE, FISCAL_YEAR and NUMBER spans."""
-    # spaCy is loaded by now: build_nlp imported it to register this component
-    from spacy.util import filter_spans
-
-    text = doc.text
-    abbreviations = doc.user_data.get("abbreviations", {})
-    found = DocumentMentions(
+def find_mentions(text: str, abbreviations: dict[str, str]) -> DocumentMentions:
+    """What the char-level rules find in ``text``, the article's abbreviations known."""
+    return DocumentMentions(
         people=find_people(text),
         agencies=find_agencies(text, abbreviations),
         tiers=find_tiers(text),
@@ -68,6 +70,15 @@ def ita_entities(doc: Doc) -> Doc:
         years=find_fiscal_years(text),
         numbers=find_number_mentions(text),
     )
+
+
+def ita_entities(doc: Doc) -> Doc:
+    """Rule-based AGENCY, PERSON, POSITION, TIER, DATE, FISCAL_YEAR and NUMBER spans."""
+    # spaCy is loaded by now: build_nlp imported it to register this component
+    from spacy.util import filter_spans
+
+    text = doc.text
+    found = find_mentions(text, doc.user_data.get("abbreviations", {}))
     doc.user_data["ita"] = found
     spans: list[Span] = []
     flat: list[Mention] = []
@@ -89,8 +100,9 @@ def ita_entities(doc: Doc) -> Doc:
 def build_nlp(ner_model: str | None = None) -> Language:
     """A blank Thai pipeline with ita-extract's tokenizer and entity rules; with
     ``ner_model``, the trained NER of ``ner.py`` after them (see ``ner.py``)."""
-    # spaCy takes a second to import: loaded only when a passage is first read, so the
-    # CLI and the crawlers start without it
+    # spaCy takes a second to import (and brings requests, httpx, jinja2 with its CLI):
+    # loaded only when a Doc is asked for, so extraction without the NER, the CLI and the
+    # crawlers run without it
     import spacy
     from spacy.language import Language
 
@@ -128,6 +140,10 @@ def annotate(nlp: Language, text: str, abbreviations: dict[str, str] | None = No
 
 
 def read_document(text: str, abbreviations: dict[str, str]) -> DocumentMentions:
-    """The mentions of ``text``, found by the shared pipeline."""
-    found: DocumentMentions = annotate(shared_nlp(), text, abbreviations).user_data["ita"]
-    return found
+    """The mentions of ``text`` for extraction: those ``annotate(shared_nlp(), ...)`` keeps in
+    ``doc.user_data["ita"]``. With the NER off they are found without the ``Doc`` (no
+    component but the rules' own, whose tokens no rule reads); with it on, the pipeline runs."""
+    if ner_setting() is None:
+        return find_mentions(text, abbreviations)
+    mentions: DocumentMentions = annotate(shared_nlp(), text, abbreviations).user_data["ita"]
+    return mentions
