@@ -465,8 +465,7 @@ def search(
         for row in fts.search(database, query, limit=limit, engine="trigram" if trigram else "thai"):
             print(json.dumps(row, ensure_ascii=False))
     except QueryError as e:
-        err.print(str(e), markup=False)
-        raise typer.Exit(2) from None
+        _fail(str(e))
     finally:
         database.close()
 
@@ -551,8 +550,7 @@ def agencies_explain(
     try:
         print(registry.explain(database, name))
     except QueryError as e:
-        err.print(str(e), markup=False)
-        raise typer.Exit(2) from None
+        _fail(str(e))
     finally:
         database.close()
 
@@ -596,8 +594,7 @@ def query(
                        stated_only=stated_only, score_min=score_min, score_max=score_max, fiscal_year=fiscal_year,
                        since=_date(since), until=_date(until), assessment=assessment, limit=limit)
     except QueryError as e:
-        err.print(str(e), markup=False)
-        raise typer.Exit(2) from None
+        _fail(str(e))
     finally:
         database.close()
     if fmt == "json":
@@ -648,8 +645,7 @@ def export(
                     n = q.export(database, table, fmt, f)
             err.print(f"{table}: {n} rows" + (f" → {out / f'{table}.{fmt}'}" if out else ""))
     except QueryError as e:
-        err.print(str(e), markup=False)
-        raise typer.Exit(2) from None
+        _fail(str(e))
     finally:
         database.close()
 
